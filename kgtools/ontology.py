@@ -1,0 +1,382 @@
+"""Load the ontology, look entities up, list them by kind, serialise.
+
+The graph is an :class:`rdflib.Graph`; files are parsed with Oxigraph, which
+is fast and reports syntax errors with a line and a column.
+
+Examples
+--------
+>>> from kgtools.ontology import Ontology
+>>> onto = Ontology.load()
+>>> onto.lookup("calciphylaxis").curie
+'CCUT:0001004'
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from kgtools import resources
+from kgtools.errors import InputError, UnknownTermError
+
+OBO = "http://purl.obolibrary.org/obo/"
+CCUT = OBO + "CCUT_"
+IAO_DEFINITION = OBO + "IAO_0000115"
+OBOINOWL = "http://www.geneontology.org/formats/oboInOwl#"
+SYNONYM_PROPERTIES = {
+    OBOINOWL + "hasExactSynonym": "exact",
+    OBOINOWL + "hasRelatedSynonym": "related",
+    OBOINOWL + "hasBroadSynonym": "broad",
+    OBOINOWL + "hasNarrowSynonym": "narrow",
+}
+
+#: Kinds of entity, each given by the project class that heads it.
+KIND_ROOTS = {
+    "form": CCUT + "0001000",
+    "mechanism": CCUT + "0002000",
+    "condition": CCUT + "0003000",
+    "clinical sign": CCUT + "0005000",
+    "finding": CCUT + "0006000",
+    "hedge": CCUT + "0000100",
+}
+#: Kinds of imported terms (and of project terms placed under them), by prefix.
+KIND_PREFIXES = {"UBERON": "site", "CL": "cell", "PATO": "quality", "HP": "phenotype", "ECO": "evidence"}
+KINDS = tuple(KIND_ROOTS) + ("site", "cell", "quality", "phenotype", "evidence", "relation", "other")
+
+#: RDF formats, by the names the command line uses, with rdflib's name and Oxigraph's.
+FORMATS = {
+    "ttl": ("turtle", "TURTLE"),
+    "owl": ("xml", "RDF_XML"),
+    "nt": ("nt", "N_TRIPLES"),
+    "jsonld": ("json-ld", "JSON_LD"),
+}
+_EXTENSIONS = {".ttl": "ttl", ".owl": "owl", ".rdf": "owl", ".xml": "owl", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld"}
+
+
+def load_prefixes() -> dict[str, str]:
+    """The project's prefix map (CURIE prefix -> IRI stem), shipped with the package.
+
+    Examples
+    --------
+    >>> load_prefixes()["MONDO"]
+    'http://purl.obolibrary.org/obo/MONDO_'
+    """
+    return json.loads((Path(__file__).parent / "prefixes.json").read_text())
+
+
+def converter():
+    """A :class:`curies.Converter` over the project's prefix map."""
+    import curies
+
+    return curies.Converter.from_prefix_map(load_prefixes())
+
+
+def parse_file(path: str | Path):
+    """Parse an RDF file into an :class:`rdflib.Graph`.
+
+    The format follows the extension (.ttl, .owl/.rdf/.xml, .nt, .jsonld).
+    A missing file or a syntax error raises :class:`InputError` naming the
+    file, line and column.
+
+    Examples
+    --------
+    >>> from kgtools.resources import ontology_path
+    >>> len(parse_file(ontology_path())) > 1000
+    True
+    """
+    import pyoxigraph as ox
+    import rdflib
+
+    path = Path(path)
+    fmt = _EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: unknown RDF format (expected one of {', '.join(sorted(_EXTENSIONS))})")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    graph = rdflib.Graph()
+    _bind_prefixes(graph)
+    try:
+        triples = ox.parse(data, format=getattr(ox.RdfFormat, FORMATS[fmt][1]), base_iri=path.resolve().as_uri())
+        graph_add = graph.add
+        for triple in triples:
+            graph_add((_rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)))
+    except SyntaxError as err:
+        where = f"line {err.lineno}, column {err.offset}" if err.lineno else "somewhere"
+        message = err.msg.split(": ", 1)[-1] if err.msg.startswith("Parser error at") else err.msg
+        raise InputError(f"{path}:{err.lineno or 0}:{err.offset or 0}: syntax error at {where}: {message}") from None
+    return graph
+
+
+def _rdflib_term(term):
+    import pyoxigraph as ox
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def _bind_prefixes(graph) -> None:
+    for prefix, stem in load_prefixes().items():
+        graph.bind(prefix, stem, override=True)
+    graph.bind("obo", OBO, override=True)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named entity of the graph, with what a curator reads first about it."""
+
+    iri: str
+    curie: str
+    label: str | None
+    kind: str
+    definition: str | None = None
+    synonyms: tuple[tuple[str, str], ...] = field(default=())
+    xrefs: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict:
+        """The entity as plain data, for JSON output."""
+        return {
+            "iri": self.iri,
+            "curie": self.curie,
+            "label": self.label,
+            "kind": self.kind,
+            "definition": self.definition,
+            "synonyms": [{"text": text, "scope": scope} for text, scope in self.synonyms],
+            "xrefs": list(self.xrefs),
+        }
+
+
+class Ontology:
+    """The ontology graph with lookup by label, synonym, CURIE or IRI.
+
+    Examples
+    --------
+    >>> onto = Ontology.load()
+    >>> onto.lookup("CCUT:0001006").label
+    'calcinosis universalis'
+    >>> "calciphylaxis" in [e.label for e in onto.entities("form")]
+    True
+    """
+
+    def __init__(self, graph, paths: tuple[Path, ...] = ()):
+        self.graph = graph
+        self.paths = paths
+
+    @classmethod
+    def load(cls, *paths: str | Path) -> "Ontology":
+        """Load the given RDF files into one graph, or the packaged ontology when none is given."""
+        import rdflib
+
+        paths = tuple(Path(p) for p in paths) or (resources.ontology_path(),)
+        graph = rdflib.Graph()
+        _bind_prefixes(graph)
+        for path in paths:
+            graph += parse_file(path)
+        return cls(graph, paths)
+
+    # ---------------------------------------------------------------- names
+    @cached_property
+    def _converter(self):
+        return converter()
+
+    def curie(self, iri: str) -> str:
+        """The CURIE of an IRI under the project prefix map, or the IRI itself.
+
+        Examples
+        --------
+        >>> Ontology.load().curie("http://purl.obolibrary.org/obo/HP_0003072")
+        'HP:0003072'
+        """
+        return self._converter.compress(str(iri)) or str(iri)
+
+    def expand(self, curie: str) -> str | None:
+        """The IRI of a CURIE, or None when its prefix is unknown."""
+        return self._converter.expand(curie)
+
+    def label(self, iri) -> str | None:
+        """The English (or first) rdfs:label of an entity."""
+        from rdflib import RDFS, URIRef
+
+        labels = list(self.graph.objects(URIRef(str(iri)), RDFS.label))
+        for lab in labels:
+            if lab.language in (None, "en"):
+                return str(lab)
+        return str(labels[0]) if labels else None
+
+    # ---------------------------------------------------------------- kinds
+    @cached_property
+    def _named_entities(self) -> list[str]:
+        from rdflib import OWL, RDF, URIRef
+
+        seen = {}
+        for type_ in (OWL.Class, OWL.NamedIndividual, OWL.ObjectProperty):
+            for subject in self.graph.subjects(RDF.type, type_):
+                if isinstance(subject, URIRef):
+                    seen.setdefault(str(subject), None)
+        return list(seen)
+
+    def kind(self, iri) -> str:
+        """The kind of an entity: form, mechanism, condition, site, clinical sign, finding, ...
+
+        Examples
+        --------
+        >>> onto = Ontology.load()
+        >>> onto.kind(onto.lookup("hypercalcemia").iri)
+        'mechanism'
+        >>> onto.kind(onto.lookup("kidney").iri)
+        'site'
+        """
+        from rdflib import OWL, RDF, RDFS, URIRef
+
+        node = URIRef(str(iri))
+        if (node, RDF.type, OWL.ObjectProperty) in self.graph:
+            return "relation"
+        if (node, RDF.type, OWL.NamedIndividual) in self.graph:
+            classes = list(self.graph.objects(node, RDF.type))
+        else:
+            classes = [node]
+        ancestors = set()
+        for cls in classes:
+            ancestors.update(str(a) for a in self.graph.transitive_objects(cls, RDFS.subClassOf) if isinstance(a, URIRef))
+        for kind, root in KIND_ROOTS.items():
+            if root in ancestors:
+                return kind
+        for ancestor in [str(node)] + sorted(ancestors):
+            prefix = self.curie(ancestor).split(":")[0]
+            if prefix in KIND_PREFIXES:
+                return KIND_PREFIXES[prefix]
+        return "other"
+
+    def entity(self, iri) -> Entity:
+        """The :class:`Entity` for an IRI."""
+        from rdflib import URIRef
+
+        node = URIRef(str(iri))
+        definition = self.graph.value(node, URIRef(IAO_DEFINITION))
+        synonyms = tuple(
+            sorted((str(o), scope) for p, scope in SYNONYM_PROPERTIES.items() for o in self.graph.objects(node, URIRef(p)))
+        )
+        xrefs = tuple(sorted(str(o) for o in self.graph.objects(node, URIRef(OBOINOWL + "hasDbXref"))))
+        return Entity(str(iri), self.curie(iri), self.label(iri), self.kind(iri),
+                      str(definition) if definition is not None else None, synonyms, xrefs)
+
+    def entities(self, kind: str | None = None) -> list[Entity]:
+        """Every named class, individual and relation, or those of one kind, sorted by label.
+
+        Examples
+        --------
+        >>> [e.label for e in Ontology.load().entities("condition")][:3]
+        ['condition associated with calcinosis cutis', 'connective tissue disease', 'CREST syndrome']
+        """
+        if kind is not None and kind not in KINDS:
+            raise UnknownTermError(kind, difflib.get_close_matches(kind, KINDS, n=3))
+        found = [self.entity(iri) for iri in self._named_entities]
+        if kind is not None:
+            found = [e for e in found if e.kind == kind]
+        return sorted(found, key=lambda e: ((e.label or e.curie).lower(), e.curie))
+
+    # ---------------------------------------------------------------- lookup
+    @cached_property
+    def _names(self) -> dict[str, set[str]]:
+        """Lower-cased labels and synonyms -> IRIs."""
+        from rdflib import RDFS, URIRef
+
+        names: dict[str, set[str]] = {}
+        for prop in [RDFS.label, *map(URIRef, SYNONYM_PROPERTIES)]:
+            for subject, name in self.graph.subject_objects(prop):
+                if isinstance(subject, URIRef):
+                    names.setdefault(str(name).lower(), set()).add(str(subject))
+        return names
+
+    def lookup(self, term: str) -> Entity:
+        """Find one entity by label, synonym, CURIE or IRI (case-insensitive for names).
+
+        Raises :class:`UnknownTermError`, with close matches, when nothing matches.
+
+        Examples
+        --------
+        >>> onto = Ontology.load()
+        >>> onto.lookup("calciophylaxis").label
+        'calciphylaxis'
+        >>> onto.lookup("http://purl.obolibrary.org/obo/CCUT_0001004").label
+        'calciphylaxis'
+        """
+        from rdflib import URIRef
+
+        term = term.strip()
+        candidates: list[str] = []
+        if term.startswith(("http://", "https://")):
+            candidates = [term]
+        elif ":" in term and " " not in term:
+            iri = self.expand(term)
+            candidates = [iri] if iri else []
+        if candidates and (URIRef(candidates[0]), None, None) in self.graph:
+            return self.entity(candidates[0])
+        matches = self._names.get(term.lower(), set())
+        if matches:
+            # Prefer the entity whose label (not synonym) matches, then project terms.
+            best = sorted(matches, key=lambda iri: ((self.label(iri) or "").lower() != term.lower(), not iri.startswith(CCUT), iri))
+            return self.entity(best[0])
+        suggestions = difflib.get_close_matches(term.lower(), list(self._names), n=3, cutoff=0.6)
+        raise UnknownTermError(term, suggestions)
+
+    # ---------------------------------------------------------------- summary
+    def metadata(self) -> dict:
+        """Title, description, version, licence and source of the ontology header."""
+        from rdflib import OWL, RDF, URIRef
+
+        header = next(iter(self.graph.subjects(RDF.type, OWL.Ontology)), None)
+        if header is None:
+            return {}
+        dc = "http://purl.org/dc/terms/"
+
+        def value(prop):
+            v = self.graph.value(header, URIRef(prop))
+            return str(v) if v is not None else None
+
+        return {
+            "iri": str(header),
+            "title": value(dc + "title"),
+            "description": value(dc + "description"),
+            "version_iri": value(str(OWL.versionIRI)),
+            "version": value(str(OWL.versionInfo)),
+            "license": value(dc + "license"),
+            "source": value(dc + "source"),
+        }
+
+    def counts(self) -> dict[str, int]:
+        """Number of triples, of entities of each kind, of cited axioms and of qualified statements."""
+        from kgtools import provenance
+
+        counts = {"triples": len(self.graph)}
+        for entity in self.entities():
+            counts[entity.kind] = counts.get(entity.kind, 0) + 1
+        citations = provenance.citations(self)
+        counts["cited axioms"] = sum(1 for c in citations if c.kind == "axiom")
+        counts["qualified statements"] = sum(1 for c in citations if c.kind == "statement")
+        return counts
+
+    # ---------------------------------------------------------------- output
+    def serialize(self, fmt: str = "ttl") -> str:
+        """The graph as text in one of :data:`FORMATS` (ttl, owl, nt, jsonld).
+
+        Examples
+        --------
+        >>> Ontology.load().serialize("nt").count(" .\\n") == len(Ontology.load().graph)
+        True
+        """
+        if fmt not in FORMATS:
+            raise InputError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+        return self.graph.serialize(format=FORMATS[fmt][0])

@@ -1,0 +1,186 @@
+"""Provenance: which source line, quote, evidence and hedge stand behind each axiom.
+
+Every asserted axiom of the ontology is an ``owl:Axiom`` annotated with
+``CCUT:0000001`` (source line), ``CCUT:0000002`` (source quote),
+``CCUT:0000003`` (evidence, an ECO class) and, where the text has one,
+``CCUT:0000004`` (hedge). Statements the text hedges as rare, uncertain or
+rejected are *qualified statements* (``CCUT:0000090``) carrying the same
+annotations. This module reads both, and measures how much of the source
+text they cite.
+
+Examples
+--------
+>>> from kgtools.ontology import Ontology
+>>> report = coverage(Ontology.load())
+>>> report.percent
+100.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kgtools import resources
+from kgtools.ontology import CCUT, Ontology
+
+SOURCE_LINE = CCUT + "0000001"
+SOURCE_QUOTE = CCUT + "0000002"
+EVIDENCE = CCUT + "0000003"
+HEDGE = CCUT + "0000004"
+CURATOR_COMPLETION = CCUT + "0000005"
+CURATION_NOTE = CCUT + "0000006"
+STATEMENT_SUBJECT = CCUT + "0000007"
+STATEMENT_RELATION = CCUT + "0000008"
+STATEMENT_OBJECT = CCUT + "0000009"
+QUALIFIED_STATEMENT = CCUT + "0000090"
+
+STATED = "ECO:0000304"
+CURATED = "ECO:0000305"
+#: The figure marker of the source: a line holding only it carries no content.
+FIGURE_MARKER = "\u25a1"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited axiom or qualified statement.
+
+    ``kind`` is ``"axiom"`` for an annotated OWL axiom and ``"statement"`` for
+    a qualified statement; ``target`` is the axiom's target (a class IRI, a
+    literal, or a blank node for a restriction) or the statement's object.
+    """
+
+    kind: str
+    subject: str
+    relation: str
+    target: str
+    lines: tuple[int, ...]
+    quotes: tuple[str, ...]
+    evidence: str | None
+    hedge: str | None
+    completion: str | None
+    note: str | None
+
+
+def citations(onto: Ontology) -> list[Citation]:
+    """Every cited axiom and qualified statement of the ontology.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> cited = citations(Ontology.load())
+    >>> any(c.kind == "statement" and 61 in c.lines for c in cited)
+    True
+    """
+    from rdflib import OWL, RDF, URIRef
+
+    graph = onto.graph
+    found = []
+
+    def one(node, prop):
+        value = graph.value(node, URIRef(prop))
+        return str(value) if value is not None else None
+
+    def cite(kind, node, subject, relation, target):
+        lines = tuple(sorted(int(v) for v in graph.objects(node, URIRef(SOURCE_LINE))))
+        if not lines:
+            return
+        quotes = tuple(sorted(str(v) for v in graph.objects(node, URIRef(SOURCE_QUOTE))))
+        evidence = one(node, EVIDENCE)
+        found.append(Citation(kind, str(subject), str(relation), str(target), lines, quotes,
+                              onto.curie(evidence) if evidence else None, one(node, HEDGE),
+                              one(node, CURATOR_COMPLETION), one(node, CURATION_NOTE)))
+
+    for node in graph.subjects(RDF.type, OWL.Axiom):
+        cite("axiom", node, graph.value(node, OWL.annotatedSource), graph.value(node, OWL.annotatedProperty),
+             graph.value(node, OWL.annotatedTarget))
+    for node in graph.subjects(RDF.type, URIRef(QUALIFIED_STATEMENT)):
+        cite("statement", node, graph.value(node, URIRef(STATEMENT_SUBJECT)), graph.value(node, URIRef(STATEMENT_RELATION)),
+             graph.value(node, URIRef(STATEMENT_OBJECT)))
+    return sorted(found, key=lambda c: (c.lines, c.kind, c.subject, c.relation, c.target))
+
+
+def read_source(path: str | Path | None = None) -> list[str]:
+    """The lines of the source text (the packaged one by default), without line ends."""
+    path = Path(path) if path else resources.source_path()
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def is_content(line: str) -> bool:
+    """Whether a source line carries content: not blank, and not only a figure marker.
+
+    Examples
+    --------
+    >>> is_content("## Calcinosis Cutis"), is_content("  "), is_content("\u25a1")
+    (True, False, False)
+    """
+    return bool(line.strip()) and line.strip() != FIGURE_MARKER
+
+
+@dataclass(frozen=True)
+class LineCoverage:
+    """How one source line is cited."""
+
+    number: int
+    text: str
+    content: bool
+    axioms: int
+    statements: int
+
+    @property
+    def cited(self) -> bool:
+        return self.axioms + self.statements > 0
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    """Per-line citation counts over the source text."""
+
+    lines: tuple[LineCoverage, ...]
+
+    @property
+    def content_lines(self) -> list[LineCoverage]:
+        return [line for line in self.lines if line.content]
+
+    @property
+    def uncited(self) -> list[LineCoverage]:
+        return [line for line in self.content_lines if not line.cited]
+
+    @property
+    def percent(self) -> float:
+        content = self.content_lines
+        return round(100.0 * (len(content) - len(self.uncited)) / len(content), 1) if content else 100.0
+
+    def as_dict(self) -> dict:
+        return {
+            "percent": self.percent,
+            "content_lines": len(self.content_lines),
+            "uncited": [line.number for line in self.uncited],
+            "lines": [
+                {"line": l.number, "content": l.content, "axioms": l.axioms, "statements": l.statements, "text": l.text}
+                for l in self.lines
+            ],
+        }
+
+
+def coverage(onto: Ontology, source: str | Path | None = None) -> CoverageReport:
+    """Which content lines of the source text the ontology cites, and how often.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> report = coverage(Ontology.load())
+    >>> [l.number for l in report.uncited]
+    []
+    """
+    text = read_source(source)
+    axioms = [0] * (len(text) + 1)
+    statements = [0] * (len(text) + 1)
+    for citation in citations(onto):
+        counter = axioms if citation.kind == "axiom" else statements
+        for number in citation.lines:
+            if 1 <= number <= len(text):
+                counter[number] += 1
+    return CoverageReport(tuple(
+        LineCoverage(n, line, is_content(line), axioms[n], statements[n]) for n, line in enumerate(text, start=1)
+    ))

@@ -1,0 +1,81 @@
+"""The main job: check the ontology and publish it into an output folder.
+
+Each step takes the loaded ontology and the output folder, writes its files
+there, and returns a :class:`StepResult`. New tools add their step to
+:data:`STEPS`, so ``kgtools publish`` always runs the whole toolkit.
+
+Examples
+--------
+>>> import tempfile
+>>> from kgtools.ontology import Ontology
+>>> results = publish(Ontology.load(), tempfile.mkdtemp())
+>>> [r.name for r in results][:3]
+['info', 'coverage', 'export']
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from kgtools import provenance
+from kgtools.io import write_atomic
+from kgtools.ontology import FORMATS, Ontology
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one step did: its name, whether its check passed, a summary line, the files written."""
+
+    name: str
+    ok: bool
+    summary: str
+    files: tuple[Path, ...] = ()
+
+
+def info_step(onto: Ontology, out: Path) -> StepResult:
+    """Write the ontology's metadata and counts to info.json."""
+    data = {"metadata": onto.metadata(), "counts": onto.counts()}
+    path = write_atomic(out / "info.json", json.dumps(data, indent=2) + "\n")
+    counts = data["counts"]
+    summary = (f"{data['metadata'].get('title')} {data['metadata'].get('version')}: {counts['triples']} triples, "
+               f"{counts.get('form', 0)} forms, {counts['cited axioms']} cited axioms, "
+               f"{counts['qualified statements']} qualified statements")
+    return StepResult("info", True, summary, (path,))
+
+
+def coverage_step(onto: Ontology, out: Path) -> StepResult:
+    """Write the per-line coverage of the source text to coverage.json; fails below 100 %."""
+    report = provenance.coverage(onto)
+    path = write_atomic(out / "coverage.json", json.dumps(report.as_dict(), indent=2) + "\n")
+    uncited = ", ".join(str(l.number) for l in report.uncited)
+    summary = f"{report.percent}% of {len(report.content_lines)} content lines cited" + (f"; uncited: {uncited}" if uncited else "")
+    return StepResult("coverage", not report.uncited, summary, (path,))
+
+
+def export_step(onto: Ontology, out: Path) -> StepResult:
+    """Write the ontology in every RDF format (calcinosis.ttl, .owl, .nt, .jsonld)."""
+    files = tuple(write_atomic(out / f"calcinosis.{fmt}", onto.serialize(fmt)) for fmt in FORMATS)
+    return StepResult("export", True, ", ".join(f.name for f in files), files)
+
+
+#: The steps of ``kgtools publish``, in order.
+STEPS: list[tuple[str, Callable[[Ontology, Path], StepResult]]] = [
+    ("info", info_step),
+    ("coverage", coverage_step),
+    ("export", export_step),
+]
+
+
+def publish(onto: Ontology, out: str | Path, on_step: Callable[[str], None] | None = None) -> list[StepResult]:
+    """Run every step of :data:`STEPS` into ``out`` (created if needed) and return their results."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    results = []
+    for name, step in STEPS:
+        if on_step:
+            on_step(name)
+        results.append(step(onto, out))
+    return results

@@ -1,0 +1,15 @@
+#!/bin/sh
+# Installs the system packages kgtools calls, with apt-get, when they are missing.
+# Each entry: a command to look for, and the Debian package that provides it.
+set -eu
+missing=""
+need() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
+need java default-jre-headless
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing system packages:$missing"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+else
+    echo "missing system packages:$missing -- install them (e.g. sudo apt-get install$missing) and retry" >&2
+    exit 2
+fi
