@@ -26,6 +26,7 @@ OBO = "http://purl.obolibrary.org/obo/"
 CCUT = OBO + "CCUT_"
 IAO_DEFINITION = OBO + "IAO_0000115"
 OBOINOWL = "http://www.geneontology.org/formats/oboInOwl#"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 SYNONYM_PROPERTIES = {
     OBOINOWL + "hasExactSynonym": "exact",
     OBOINOWL + "hasRelatedSynonym": "related",
@@ -46,13 +47,8 @@ KIND_ROOTS = {
 KIND_PREFIXES = {"UBERON": "site", "CL": "cell", "PATO": "quality", "HP": "phenotype", "ECO": "evidence"}
 KINDS = tuple(KIND_ROOTS) + ("site", "cell", "quality", "phenotype", "evidence", "relation", "other")
 
-#: RDF formats, by the names the command line uses, with rdflib's name and Oxigraph's.
-FORMATS = {
-    "ttl": ("turtle", "TURTLE"),
-    "owl": ("xml", "RDF_XML"),
-    "nt": ("nt", "N_TRIPLES"),
-    "jsonld": ("json-ld", "JSON_LD"),
-}
+#: RDF formats, by the names the command line uses, with Oxigraph's name for them.
+FORMATS = {"ttl": "TURTLE", "owl": "RDF_XML", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
 _EXTENSIONS = {".ttl": "ttl", ".owl": "owl", ".rdf": "owl", ".xml": "owl", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld"}
 
 
@@ -103,7 +99,7 @@ def parse_file(path: str | Path):
     graph = rdflib.Graph()
     _bind_prefixes(graph)
     try:
-        triples = ox.parse(data, format=getattr(ox.RdfFormat, FORMATS[fmt][1]), base_iri=path.resolve().as_uri())
+        triples = ox.parse(data, format=getattr(ox.RdfFormat, FORMATS[fmt]), base_iri=path.resolve().as_uri())
         graph_add = graph.add
         for triple in triples:
             graph_add((_rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)))
@@ -124,7 +120,44 @@ def _rdflib_term(term):
         return rdflib.BNode(term.value)
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        # RDF 1.1 plain literals are xsd:string; rdflib compares them equal only without the datatype.
+        return rdflib.Literal(term.value)
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def oxigraph_triples(graph) -> list:
+    """The triples of an :class:`rdflib.Graph` as :class:`pyoxigraph.Triple` objects.
+
+    Examples
+    --------
+    >>> import rdflib
+    >>> g = rdflib.Graph().parse(data="<http://e/a> <http://e/b> 'c' .", format="turtle")
+    >>> oxigraph_triples(g)[0].object.value
+    'c'
+    """
+    import pyoxigraph as ox
+    import rdflib
+
+    cache: dict = {}
+
+    def term(node):
+        found = cache.get(node)
+        if found is None:
+            if isinstance(node, rdflib.URIRef):
+                found = ox.NamedNode(str(node))
+            elif isinstance(node, rdflib.BNode):
+                found = ox.BlankNode(str(node))
+            elif node.language:
+                found = ox.Literal(str(node), language=node.language)
+            elif node.datatype:
+                found = ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+            else:
+                found = ox.Literal(str(node))
+            cache[node] = found
+        return found
+
+    return [ox.Triple(term(s), term(p), term(o)) for s, p, o in graph]
 
 
 def _bind_prefixes(graph) -> None:
@@ -377,6 +410,13 @@ class Ontology:
         >>> Ontology.load().serialize("nt").count(" .\\n") == len(Ontology.load().graph)
         True
         """
+        import pyoxigraph as ox
+
         if fmt not in FORMATS:
             raise InputError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
-        return self.graph.serialize(format=FORMATS[fmt][0])
+        # Oxigraph's serialisers, not rdflib's: rdflib's Turtle writer can write an
+        # RDF list twice (inline and by label), which changes the graph read back.
+        prefixes = dict(load_prefixes(), obo=OBO)
+        data = ox.serialize(oxigraph_triples(self.graph), format=getattr(ox.RdfFormat, FORMATS[fmt]),
+                            prefixes=None if fmt == "nt" else prefixes)
+        return data.decode("utf-8")

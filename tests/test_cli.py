@@ -1,0 +1,113 @@
+"""The command line: real output, one clear message and a documented exit code on bad input."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kgtools.cli import main
+
+DATA = Path(__file__).parent / "data"
+BROKEN = DATA / "invalid-syntax" / "missing-dot.ttl"
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_info_json_counts_kinds():
+    result = run("info", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["metadata"]["title"] == "Calcinosis Cutis Ontology"
+    assert data["counts"]["form"] == 12
+    assert data["counts"]["qualified statements"] == 10
+
+
+def test_lookup_by_synonym_prints_the_entity():
+    result = run("lookup", "calciophylaxis")
+    assert result.exit_code == 0
+    assert result.output.startswith("calciphylaxis  CCUT:0001004  (form)")
+    assert "xref: MONDO:0017215" in result.output
+
+
+def test_lookup_unknown_term_exits_2_with_suggestions():
+    result = run("lookup", "calciphylaxsis")
+    assert result.exit_code == 2
+    assert result.output.strip() == "kgtools: error: unknown term 'calciphylaxsis'; did you mean: calciphylaxis, calciophylaxis?"
+
+
+def test_entities_of_one_kind_as_json():
+    result = run("entities", "--kind", "condition", "--format", "json")
+    assert result.exit_code == 0
+    labels = {e["label"] for e in json.loads(result.output)}
+    assert "dermatomyositis" in labels and "calciphylaxis" not in labels
+
+
+def test_coverage_passes_on_the_packaged_ontology():
+    result = run("coverage", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["percent"] == 100.0
+
+
+def test_coverage_fails_when_lines_are_uncited(tmp_path):
+    partial = tmp_path / "partial.ttl"
+    partial.write_text((DATA / "invalid-syntax" / "missing-dot.ttl").read_text().replace("@en\nobo", "@en .\nobo"))
+    result = run("coverage", "-i", str(partial), "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.output)["percent"] == 0.0
+
+
+def test_missing_file_exits_2():
+    result = run("info", "-i", "no/such/file.ttl")
+    assert result.exit_code == 2
+    assert result.output.strip() == "kgtools: error: no/such/file.ttl: no such file"
+
+
+def test_syntax_error_names_file_line_and_column():
+    result = run("info", "-i", str(BROKEN))
+    assert result.exit_code == 2
+    assert result.output.startswith(f"kgtools: error: {BROKEN}:6:1: syntax error at line 6, column 1")
+
+
+def test_export_writes_each_format_that_parses_back(tmp_path):
+    from kgtools.ontology import Ontology, parse_file
+
+    expected = len(Ontology.load().graph)
+    for fmt in ("ttl", "owl", "nt", "jsonld"):
+        out = tmp_path / f"calcinosis.{fmt}"
+        assert run("export", "--format", fmt, "-o", str(out)).exit_code == 0
+        assert len(parse_file(out)) == expected
+
+
+def test_failed_export_leaves_the_existing_output_untouched(tmp_path):
+    out = tmp_path / "calcinosis.ttl"
+    out.write_text("previous release\n")
+    result = run("export", "-i", str(BROKEN), "-o", str(out))
+    assert result.exit_code == 2
+    assert out.read_text() == "previous release\n"
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_export_into_a_missing_directory_is_a_clear_error(tmp_path):
+    result = run("export", "-o", str(tmp_path / "nowhere" / "x.ttl"))
+    assert result.exit_code == 2
+    assert "directory" in result.output and "does not exist" in result.output
+
+
+def test_publish_writes_the_outputs(tmp_path):
+    result = run("publish", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "coverage.json").read_text())["percent"] == 100.0
+    assert (tmp_path / "calcinosis.owl").stat().st_size > 0
+    assert "coverage" in result.output
+
+
+def test_console_script_gives_no_traceback():
+    """The installed entry point, as a user runs it."""
+    proc = subprocess.run([sys.executable, "-m", "kgtools.cli", "lookup", "no such thing"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("kgtools: error: unknown term 'no such thing'")
