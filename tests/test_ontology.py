@@ -223,3 +223,20 @@ def test_entities_by_kind(onto):
     conditions = {e.label for e in onto.entities("condition")}
     assert {"renal hyperparathyroidism", "primary hyperparathyroidism", "uremia", "renal failure", "dermatomyositis",
             "systemic scleroderma", "CREST syndrome", "lupus erythematosus", "connective tissue disease"} <= conditions
+
+
+def test_hermit_finds_the_ontology_consistent_with_no_unsatisfiable_class(onto, tmp_path):
+    """The ontology loads in owlready2 and HermiT (Java) classifies it."""
+    import owlready2
+
+    path = tmp_path / "calcinosis.nt"
+    path.write_text(onto.serialize("nt"))
+    world = owlready2.World()
+    loaded = world.get_ontology(path.as_uri()).load()
+    assert len(list(loaded.classes())) > 80
+    with loaded:
+        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+    assert list(world.inconsistent_classes()) == []
+    # HermiT's classification keeps the asserted hierarchy, e.g. calciphylaxis under calcinosis cutis
+    calciphylaxis = world.search_one(iri=onto.lookup("calciphylaxis").iri)
+    assert world.search_one(iri=onto.lookup("calcinosis cutis").iri) in calciphylaxis.ancestors()
