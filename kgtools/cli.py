@@ -123,10 +123,13 @@ def lookup(term, inputs, fmt):
       kgtools lookup CCUT:0001006
       kgtools lookup "renal failure" --format json
     """
+    from kgtools.provenance import claims_about
+
     onto = _load(inputs)
     entity = onto.lookup(term)
+    claims = claims_about(onto, entity.iri)
     if fmt == "json":
-        return _json(entity.as_dict())
+        return _json(dict(entity.as_dict(), claims=[c.as_dict() for c in claims]))
     console = _console()
     console.print(f"[bold]{entity.label}[/bold]  {entity.curie}  ({entity.kind})")
     console.print(f"  iri: {entity.iri}")
@@ -136,6 +139,11 @@ def lookup(term, inputs, fmt):
         console.print(f"  synonym ({scope}): {text}")
     for xref in entity.xrefs:
         console.print(f"  xref: {xref}")
+    for claim in claims:
+        hedge = f" [{claim.hedge}]" if claim.hedge else ""
+        status = "" if claim.asserted else " (qualified statement, not asserted)"
+        lines = ", ".join(map(str, claim.lines))
+        console.print(f"  {claim.relation}: {claim.target}{hedge}{status}  — line {lines}, {claim.evidence}", markup=False)
 
 
 @main.command()

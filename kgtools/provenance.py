@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kgtools import resources
-from kgtools.ontology import CCUT, Ontology
+from kgtools.ontology import CCUT, IAO_DEFINITION, SYNONYM_PROPERTIES, Ontology
 
 SOURCE_LINE = CCUT + "0000001"
 SOURCE_QUOTE = CCUT + "0000002"
@@ -34,6 +34,8 @@ STATEMENT_SUBJECT = CCUT + "0000007"
 STATEMENT_RELATION = CCUT + "0000008"
 STATEMENT_OBJECT = CCUT + "0000009"
 QUALIFIED_STATEMENT = CCUT + "0000090"
+
+_OWN_FIELDS = {IAO_DEFINITION, *SYNONYM_PROPERTIES}
 
 STATED = "ECO:0000304"
 CURATED = "ECO:0000305"
@@ -184,3 +186,63 @@ def coverage(onto: Ontology, source: str | Path | None = None) -> CoverageReport
     return CoverageReport(tuple(
         LineCoverage(n, line, is_content(line), axioms[n], statements[n]) for n, line in enumerate(text, start=1)
     ))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A cited axiom or qualified statement about one entity, in words."""
+
+    relation: str
+    target: str
+    hedge: str | None
+    asserted: bool
+    lines: tuple[int, ...]
+    evidence: str | None
+
+    def as_dict(self) -> dict:
+        return {"relation": self.relation, "target": self.target, "hedge": self.hedge, "asserted": self.asserted,
+                "lines": list(self.lines), "evidence": self.evidence}
+
+
+def claims_about(onto: Ontology, iri: str) -> list[Claim]:
+    """What the ontology says of an entity, each claim with its hedge and source lines.
+
+    Class axioms and cited comments are included (the definition and synonyms
+    are the entity's own fields); qualified statements come with ``asserted=False``.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> onto = Ontology.load()
+    >>> [(c.relation, c.target, c.hedge) for c in claims_about(onto, onto.lookup("calcinosis universalis").iri)
+    ...  if c.relation == "occurs in patients with"]
+    [('occurs in patients with', 'dermatomyositis', 'as a rule')]
+    """
+    from rdflib import OWL, RDFS, BNode, URIRef
+
+    graph = onto.graph
+
+    def name(node) -> str:
+        if isinstance(node, URIRef):
+            return onto.label(node) or onto.curie(node)
+        if isinstance(node, BNode):
+            members = graph.value(node, OWL.unionOf)
+            if members is not None:
+                return " or ".join(name(m) for m in graph.items(members))
+        return str(node)
+
+    found = []
+    for citation in citations(onto):
+        if citation.subject != str(iri) or citation.relation in _OWN_FIELDS:
+            continue
+        relation, target = onto.label(citation.relation) or onto.curie(citation.relation), citation.target
+        node = BNode(target) if not target.startswith(("http://", "https://")) else URIRef(target)
+        restriction_property = graph.value(node, OWL.onProperty) if isinstance(node, BNode) else None
+        if restriction_property is not None:
+            relation, node = name(restriction_property), graph.value(node, OWL.someValuesFrom)
+        elif citation.relation == str(RDFS.subClassOf):
+            relation = "is a"
+        target_text = name(node) if isinstance(node, URIRef) or restriction_property is not None else target
+        found.append(Claim(relation, target_text, onto.label(citation.hedge) if citation.hedge else None,
+                           citation.kind == "axiom", citation.lines, citation.evidence))
+    return found

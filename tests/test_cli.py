@@ -111,3 +111,14 @@ def test_console_script_gives_no_traceback():
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("kgtools: error: unknown term 'no such thing'")
+
+
+def test_lookup_lists_what_is_said_with_hedges_and_lines():
+    result = run("lookup", "dystrophic calcinosis cutis")
+    assert result.exit_code == 0
+    assert ("occurs in patients with: lupus erythematosus [only rarely] (qualified statement, not asserted)"
+            "  — line 61, ECO:0000304") in result.output
+    assert "disease has basis in: dystrophic calcification  — line 49, ECO:0000304" in result.output
+    claims = json.loads(run("lookup", "calcinosis universalis", "--format", "json").output)["claims"]
+    assert {"relation": "occurs in patients with", "target": "dermatomyositis", "hedge": "as a rule", "asserted": True,
+            "lines": [51], "evidence": "ECO:0000304"} in claims
