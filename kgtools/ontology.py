@@ -100,9 +100,12 @@ def parse_file(path: str | Path):
     _bind_prefixes(graph)
     try:
         triples = ox.parse(data, format=getattr(ox.RdfFormat, FORMATS[fmt]), base_iri=path.resolve().as_uri())
+        # Blank node labels are local to a file: give each file's its own fresh nodes.
+        blank_nodes: dict[str, rdflib.BNode] = {}
         graph_add = graph.add
         for triple in triples:
-            graph_add((_rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)))
+            graph_add((_rdflib_term(triple.subject, blank_nodes), _rdflib_term(triple.predicate, blank_nodes),
+                       _rdflib_term(triple.object, blank_nodes)))
     except SyntaxError as err:
         where = f"line {err.lineno}, column {err.offset}" if err.lineno else "somewhere"
         message = err.msg.split(": ", 1)[-1] if err.msg.startswith("Parser error at") else err.msg
@@ -110,14 +113,17 @@ def parse_file(path: str | Path):
     return graph
 
 
-def _rdflib_term(term):
+def _rdflib_term(term, blank_nodes: dict):
     import pyoxigraph as ox
     import rdflib
 
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
+        node = blank_nodes.get(term.value)
+        if node is None:
+            node = blank_nodes[term.value] = rdflib.BNode()
+        return node
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
     if term.datatype.value == _XSD_STRING:

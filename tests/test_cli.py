@@ -122,3 +122,13 @@ def test_lookup_lists_what_is_said_with_hedges_and_lines():
     claims = json.loads(run("lookup", "calcinosis universalis", "--format", "json").output)["claims"]
     assert {"relation": "occurs in patients with", "target": "dermatomyositis", "hedge": "as a rule", "asserted": True,
             "lines": [51], "evidence": "ECO:0000304"} in claims
+
+
+def test_blank_nodes_of_two_files_stay_apart(tmp_path):
+    """Two files may both say _:r1; loading them together must not merge the two nodes."""
+    from kgtools.ontology import Ontology
+
+    for name, label in (("a.ttl", "first"), ("b.ttl", "second")):
+        (tmp_path / name).write_text(f'_:r1 <http://www.w3.org/2000/01/rdf-schema#label> "{label}" .\n')
+    graph = Ontology.load(tmp_path / "a.ttl", tmp_path / "b.ttl").graph
+    assert len(set(graph.subjects())) == 2
