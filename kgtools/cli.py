@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from kgtools.errors import EXIT_FAILED, KgtoolsError
+from kgtools.ontology import KINDS  # light: the module imports rdflib only when a graph is loaded
 
 
 class _Group(click.Group):
@@ -147,9 +148,7 @@ def lookup(term, inputs, fmt):
 
 
 @main.command()
-@click.option("--kind", type=click.Choice(["form", "mechanism", "condition", "site", "clinical sign", "finding",
-                                           "hedge", "cell", "quality", "phenotype", "evidence", "relation", "other"]),
-              help="Only entities of this kind.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only entities of this kind.")
 @input_option
 @format_option("text", "json")
 def entities(kind, inputs, fmt):
