@@ -1,10 +1,13 @@
 #!/bin/sh
 # Installs the system packages kgtools calls, with apt-get, when they are missing.
+# Java runs the HermiT reasoner, Graphviz draws SVG/PNG, Chromium tests the HTML view.
 # Each entry: a command to look for, and the Debian package that provides it.
 set -eu
 missing=""
 need() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
 need java default-jre-headless
+need dot graphviz
+need chromium chromium
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing system packages:$missing"
