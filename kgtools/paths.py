@@ -115,14 +115,26 @@ class Path:
         """Whether any step is a qualified (hedged or rejected) statement."""
         return any(s.hedged for s in self.steps)
 
-    def text(self, G) -> str:
-        """The path as one readable chain of the labels of ``G``'s nodes, with arrows."""
+    def text(self, G, cite: bool = False) -> str:
+        """The path as one readable chain of the labels of ``G``'s nodes, with arrows.
+
+        With ``cite``, each arrow carries the source lines of its edge.
+
+        Examples
+        --------
+        >>> from kgtools.ontology import Ontology
+        >>> G = project(Ontology.load())
+        >>> find_paths(G, "CCUT:0003006", "CCUT:0003003")[0].text(G, cite=True)
+        'renal failure --causes or contributes to condition (line 31)--> renal hyperparathyroidism'
+        """
         def name(node):
             return G.nodes[node].get("label") or node
 
         parts = [name(self.nodes[0])]
         for step in self.steps:
             mark = f" [{step.data['hedge']}, not asserted]" if step.hedged else ""
+            if cite and step.data.get("lines"):
+                mark += f" (line{'s' if len(step.data['lines']) > 1 else ''} {', '.join(map(str, step.data['lines']))})"
             arrow = f"--{step.relation}{mark}-->" if step.forward else f"<--{step.relation}{mark}--"
             parts.append(f"{arrow} {name(step.target)}")
         return " ".join(parts)
