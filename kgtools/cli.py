@@ -274,7 +274,7 @@ def paths(source, target, max_len, all_paths, relations, directed, asserted_only
     else:
         for number, path in enumerate(found, start=1):
             flag = "  (passes through a qualified statement: not asserted)" if path.hedged else ""
-            click.echo(f"{'path ' + str(number) if all_paths else 'shortest path'}: {len(path.steps)} steps{flag}")
+            click.echo(f"{'path ' + str(number) if all_paths else 'shortest path'}: {len(path.steps)} step{'s' if len(path.steps) > 1 else ''}{flag}")
             click.echo(path.describe(G) + "\n")
     if not found:
         click.echo(f"kgtools: no path from {G.nodes[start]['label']} to {G.nodes[end]['label']} "

@@ -517,9 +517,10 @@ def explain(G, node: str, max_len: int = 6) -> Explanation:
     (``renal failure`` causes ``renal hyperparathyroidism``; a mechanism is
     the basis of a disease; a general process leads to its specific kinds).
     Only the longest chains are kept (none is the end or the start of
-    another), and a chain never begins (upstream) or ends (downstream) with
-    a bare ``is a`` step: being a kind of something explains nothing by
-    itself. Qualified statements are followed and flagged.
+    another). An upstream chain never begins with an ``is a`` step (that a
+    general process is behind a specific one explains nothing); a downstream
+    chain may end with one: what leads to a form leads to its kinds.
+    Qualified statements are followed and flagged.
 
     Examples
     --------
@@ -553,9 +554,6 @@ def explain(G, node: str, max_len: int = 6) -> Explanation:
                     steps = [Step(s.target, s.source, s.relation, s.forward, s.data) for s in reversed(steps)]
                     while steps and steps[0].relation == IS_A:
                         steps.pop(0)
-                else:
-                    while steps and steps[-1].relation == IS_A:
-                        steps.pop()
                 if steps:
                     found.append(Path(tuple(steps)))
         keys = {_chain_key(p) for p in found}
