@@ -1,0 +1,537 @@
+"""Release files: the ontology in OWL (RDF/XML), Turtle, OBO, OBO Graphs JSON and JSON-LD.
+
+Three variants, the way OBO ontologies publish:
+
+* ``calcinosis.*`` -- the ontology as edited, with the imported external
+  terms (declaration and label of each UBERON, CL, PATO, HP, RO term);
+* ``calcinosis-full.*`` -- the same content under the ``ccut-full.owl`` IRI;
+* ``calcinosis-base.*`` -- the project's own axioms only: statements about
+  external terms are left out (their declarations stay, so the file is
+  still OWL DL).
+
+Each file carries the version IRI: ``owl:versionIRI`` in the RDF formats,
+``data-version`` in OBO, ``meta.version`` in OBO Graphs JSON.
+
+The OBO file is built as a :mod:`fastobo` syntax tree (so it is valid OBO
+1.4 by construction) from the graph. OBO has no place for everything OWL
+says; the OBO form carries terms, relations, labels, definitions, synonyms,
+xrefs, comments, ``is_a`` and ``relationship`` (``R some C`` with a named
+``C``), with the axiom provenance (source line, quote, evidence, hedge,
+curator completion and note, mapping predicate) as trailing qualifiers. It
+does not carry the hedge individuals, the qualified statements (reified,
+not asserted), the restrictions whose filler is a union (``R some (A or B)``)
+or the annotations of the ontology header beyond title, licence and
+version: those are in the OWL formats (:func:`obo_omissions` lists them).
+The OBO Graphs JSON is built with the ``obographs`` model and carries the
+same, plus the individuals, with provenance in edge ``meta``.
+
+Examples
+--------
+>>> from kgtools.ontology import Ontology
+>>> onto = Ontology.load()
+>>> terms = graph_terms(onto.graph)
+>>> terms["CCUT:0001004"]["name"]
+'calciphylaxis'
+>>> sorted(terms["CCUT:0001004"]["is_a"])
+['CCUT:0001001']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kgtools.io import write_atomic
+from kgtools.ontology import CCUT, IAO_DEFINITION, OBO, OBOINOWL, SYNONYM_PROPERTIES, Ontology, load_prefixes
+
+#: Release variants: file-name suffix -> ontology IRI file name.
+VARIANTS = {"": "ccut.owl", "-full": "ccut-full.owl", "-base": "ccut-base.owl"}
+#: Release formats: file extension -> what it is.
+FORMATS = {
+    "owl": "OWL 2, RDF/XML",
+    "ttl": "OWL 2, Turtle",
+    "obo": "OBO 1.4",
+    "json": "OBO Graphs JSON",
+    "jsonld": "JSON-LD with a @context of the project prefixes",
+}
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+_DCTERMS = "http://purl.org/dc/terms/"
+_SCOPES = {"exact": "EXACT", "related": "RELATED", "broad": "BROAD", "narrow": "NARROW"}
+_OBOGRAPH_SYNONYM = {"exact": "hasExactSynonym", "related": "hasRelatedSynonym", "broad": "hasBroadSynonym",
+                     "narrow": "hasNarrowSynonym"}
+
+
+# ---------------------------------------------------------------- variants
+def _is_project(node) -> bool:
+    return str(node).startswith(CCUT)
+
+
+def variant_graph(graph, variant: str = ""):
+    """The graph of one release variant (``""``, ``"-full"`` or ``"-base"``), with its ontology and version IRIs.
+
+    The base variant drops every statement about an external named entity
+    except its declaration, and the axiom annotations of those statements.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> g = Ontology.load().graph
+    >>> base = variant_graph(g, "-base")
+    >>> from rdflib import URIRef, RDFS
+    >>> skin = URIRef("http://purl.obolibrary.org/obo/UBERON_0002097")
+    >>> g.value(skin, RDFS.label) is not None, base.value(skin, RDFS.label) is None
+    (True, True)
+    """
+    import rdflib
+    from rdflib import OWL, RDF, URIRef
+
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}")
+    result = rdflib.Graph()
+    for prefix, namespace in graph.namespaces():
+        result.bind(prefix, namespace, override=True)
+    header = next(iter(graph.subjects(RDF.type, OWL.Ontology)), None)
+    dropped_axioms = set()
+    if variant == "-base":
+        for axiom in graph.subjects(RDF.type, OWL.Axiom):
+            source = graph.value(axiom, OWL.annotatedSource)
+            if isinstance(source, URIRef) and not _is_project(source) and source != header:
+                dropped_axioms.add(axiom)
+    new_header = URIRef(OBO + "ccut/" + VARIANTS[variant]) if variant else header
+    for s, p, o in graph:
+        if variant == "-base":
+            if s in dropped_axioms:
+                continue
+            if isinstance(s, URIRef) and s != header and not _is_project(s) and p != RDF.type:
+                continue
+        if s == header:
+            s = new_header
+            if p == OWL.versionIRI and variant:
+                o = URIRef(str(o).rsplit("/", 1)[0] + "/" + VARIANTS[variant])
+        result.add((s, p, o))
+    return result
+
+
+# ---------------------------------------------------------------- reading the graph
+def _axiom_annotations(graph) -> dict:
+    """(source, property, target) -> [(annotation property IRI, value)] from the owl:Axiom reifications."""
+    from rdflib import OWL, RDF
+
+    skip = {RDF.type, OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget}
+    found: dict = {}
+    for axiom in graph.subjects(RDF.type, OWL.Axiom):
+        key = (graph.value(axiom, OWL.annotatedSource), graph.value(axiom, OWL.annotatedProperty),
+               graph.value(axiom, OWL.annotatedTarget))
+        pairs = found.setdefault(key, [])
+        pairs.extend((str(p), o) for p, o in graph.predicate_objects(axiom) if p not in skip)
+    for pairs in found.values():
+        # Source lines in numeric order, the rest as text.
+        pairs.sort(key=lambda pair: (pair[0], getattr(pair[1], "value", None) if isinstance(
+            getattr(pair[1], "value", None), int) else -1, str(pair[1])))
+    return found
+
+
+def _frames(graph, kinds=("class", "property", "individual")):
+    """Per named entity, what OBO and OBO Graphs carry of it (with the provenance of each piece).
+
+    Yields dicts: iri, kind, name, definition, comments, synonyms [(text, scope, annotations)],
+    xrefs [(xref, annotations)], is_a [(iri, annotations)], relationships [(property, filler, annotations)],
+    types [iri], metadata_tag (annotation property).
+    """
+    from rdflib import OWL, RDF, RDFS, BNode, URIRef
+
+    annotations = _axiom_annotations(graph)
+    label = lambda node: next((str(l) for l in graph.objects(node, RDFS.label)), None)  # noqa: E731
+    definition_prop, xref_prop = URIRef(IAO_DEFINITION), URIRef(OBOINOWL + "hasDbXref")
+    declared = [(OWL.Class, "class"), (OWL.ObjectProperty, "property"), (OWL.AnnotationProperty, "property"),
+                (OWL.NamedIndividual, "individual")]
+    seen = set()
+    for type_, kind in declared:
+        if kind not in kinds:
+            continue
+        for node in sorted(s for s in graph.subjects(RDF.type, type_) if isinstance(s, URIRef)):
+            name = label(node)
+            if node in seen or (name is None and not _is_project(node)):
+                continue  # an external entity only declared (base variant): OBO needs no frame for it
+            seen.add(node)
+            ann = lambda p, o: annotations.get((node, p, o), [])  # noqa: E731
+            frame = {
+                "iri": str(node), "kind": kind, "name": name,
+                "metadata_tag": type_ == OWL.AnnotationProperty,
+                "definition": None, "comments": sorted(str(c) for c in graph.objects(node, RDFS.comment)),
+                "synonyms": [], "xrefs": [], "is_a": [], "relationships": [],
+                "types": sorted(str(t) for t in graph.objects(node, RDF.type)
+                                if isinstance(t, URIRef) and not str(t).startswith(_OWL)),
+            }
+            value = graph.value(node, definition_prop)
+            if value is not None:
+                frame["definition"] = (str(value), ann(definition_prop, value))
+            frame["name_annotations"] = ann(RDFS.label, graph.value(node, RDFS.label))
+            for prop, scope in SYNONYM_PROPERTIES.items():
+                for text in graph.objects(node, URIRef(prop)):
+                    frame["synonyms"].append((str(text), scope, ann(URIRef(prop), text)))
+            for xref in graph.objects(node, xref_prop):
+                frame["xrefs"].append((str(xref), ann(xref_prop, xref)))
+            parent_prop = RDFS.subPropertyOf if kind == "property" else RDFS.subClassOf
+            for parent in graph.objects(node, parent_prop):
+                if isinstance(parent, URIRef):
+                    frame["is_a"].append((str(parent), ann(parent_prop, parent)))
+                elif isinstance(parent, BNode) and (parent, RDF.type, OWL.Restriction) in graph:
+                    prop, filler = graph.value(parent, OWL.onProperty), graph.value(parent, OWL.someValuesFrom)
+                    if isinstance(prop, URIRef) and isinstance(filler, URIRef):
+                        frame["relationships"].append((str(prop), str(filler), ann(parent_prop, parent)))
+            for key in ("synonyms", "xrefs", "is_a", "relationships"):
+                frame[key].sort(key=lambda item: item[:-1])
+            yield frame
+
+
+def graph_terms(graph) -> dict:
+    """What the OBO form must carry of a graph: per class and relation CURIE, its name, definition,
+    synonyms, xrefs, is_a parents and relationships (``R some C``, named ``C``).
+
+    The same summary is read back from OBO (:func:`obo_terms`) and OBO Graphs
+    JSON (:func:`obograph_terms`), so a round trip is checked by equality.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> t = graph_terms(Ontology.load().graph)["CCUT:0001000"]
+    >>> ("RO:0004026", "UBERON:0002097") in t["relationships"], "HP:0025520" in t["xrefs"]
+    (True, True)
+    """
+    curie = _curie_function()
+    return {curie(f["iri"]): {
+        "name": f["name"],
+        "definition": f["definition"][0] if f["definition"] else None,
+        "synonyms": {(text, scope) for text, scope, _ in f["synonyms"]},
+        "xrefs": {x for x, _ in f["xrefs"]},
+        "is_a": {curie(p) for p, _ in f["is_a"]},
+        "relationships": {(curie(p), curie(o)) for p, o, _ in f["relationships"]},
+    } for f in _frames(graph, kinds=("class", "property"))}
+
+
+def obo_omissions(graph) -> dict[str, int]:
+    """What the OBO form of a graph leaves out, counted: individuals, qualified statements, union fillers.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> omitted = obo_omissions(Ontology.load().graph)
+    >>> omitted["restrictions with a union filler"] >= 4
+    True
+    """
+    from rdflib import OWL, RDF, BNode, URIRef
+
+    qualified = URIRef(CCUT + "0000090")
+    unions = sum(1 for r in graph.subjects(RDF.type, OWL.Restriction)
+                 if isinstance(graph.value(r, OWL.someValuesFrom), BNode))
+    return {
+        "hedge individuals": sum(1 for s in graph.subjects(RDF.type, OWL.NamedIndividual) if isinstance(s, URIRef)),
+        "qualified statements": sum(1 for _ in graph.subjects(RDF.type, qualified)),
+        "restrictions with a union filler": unions,
+    }
+
+
+def _curie_function():
+    from kgtools.ontology import converter
+
+    conv = converter()
+    return lambda iri: conv.compress(str(iri)) or str(iri)
+
+
+# ---------------------------------------------------------------- OBO
+def obo_document(graph):
+    """The OBO 1.4 document (a :class:`fastobo.doc.OboDoc`) of a graph: one frame per class and relation.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> text = str(obo_document(Ontology.load().graph))
+    >>> "[Term]\\nid: CCUT:0001004\\nname: calciphylaxis" in text
+    True
+    >>> import fastobo
+    >>> len(fastobo.loads(text)) > 100
+    True
+    """
+    import fastobo
+    from fastobo.doc import OboDoc
+    from fastobo.header import DataVersionClause, FormatVersionClause, HeaderFrame, OntologyClause, RemarkClause
+    from fastobo.header import PropertyValueClause as HeaderPropertyValue
+    from fastobo.id import PrefixedIdent, Url
+    from fastobo.pv import LiteralPropertyValue, ResourcePropertyValue
+    from fastobo.qual import Qualifier, QualifierList
+    from fastobo.syn import Synonym
+    from fastobo.xref import Xref, XrefList
+    from rdflib import OWL, RDF
+
+    curie = _curie_function()
+
+    def ident(iri: str):
+        compact = curie(iri)
+        if compact != iri:
+            prefix, local = compact.split(":", 1)
+            return PrefixedIdent(prefix, local)
+        return Url(iri)
+
+    def qualified(clause, annotations):
+        if annotations:
+            clause.qualifiers = QualifierList([Qualifier(ident(p), curie(v) if not hasattr(v, "language") else str(v))
+                                               for p, v in annotations])
+        return clause
+
+    header_node = next(iter(graph.subjects(RDF.type, OWL.Ontology)), None)
+    version_iri = graph.value(header_node, OWL.versionIRI) if header_node is not None else None
+    version = graph.value(header_node, OWL.versionInfo) if header_node is not None else None
+    clauses = [FormatVersionClause("1.4")]
+    if version_iri is not None:
+        clauses.append(DataVersionClause(str(version_iri)[len(OBO):]))
+    name = str(header_node)[len(OBO):] if header_node is not None and str(header_node).startswith(OBO) else "ccut"
+    clauses.append(OntologyClause(name[:-4] if name.endswith(".owl") else name))
+    if header_node is not None:
+        from rdflib import URIRef
+
+        for prop in ("title", "license"):
+            for value in graph.objects(header_node, URIRef(_DCTERMS + prop)):
+                if isinstance(value, URIRef):
+                    pv = ResourcePropertyValue(Url(_DCTERMS + prop), Url(str(value)))
+                else:
+                    pv = LiteralPropertyValue(Url(_DCTERMS + prop), str(value), PrefixedIdent("xsd", "string"))
+                clauses.append(HeaderPropertyValue(pv))
+        if version is not None:
+            clauses.append(HeaderPropertyValue(LiteralPropertyValue(Url(_OWL + "versionInfo"), str(version),
+                                                                    PrefixedIdent("xsd", "string"))))
+    clauses.append(RemarkClause("Axiom provenance is in trailing qualifiers (CCUT:0000001 source line, CCUT:0000002 "
+                                "quote, CCUT:0000003 evidence, CCUT:0000004 hedge). Hedge individuals, qualified "
+                                "statements and union fillers are in the OWL release only."))
+    entities = []
+    for frame in _frames(graph, kinds=("class", "property")):
+        module = fastobo.typedef if frame["kind"] == "property" else fastobo.term
+        body = []
+        if frame["name"] is not None:
+            body.append(qualified(module.NameClause(frame["name"]), frame["name_annotations"]))
+        if frame["metadata_tag"]:
+            body.append(module.IsMetadataTagClause(True))
+        if frame["definition"]:
+            text, annotations = frame["definition"]
+            body.append(qualified(module.DefClause(text, XrefList([])), annotations))
+        for comment in frame["comments"]:
+            body.append(module.CommentClause(comment))
+        for text, scope, annotations in frame["synonyms"]:
+            body.append(qualified(module.SynonymClause(Synonym(text, _SCOPES[scope])), annotations))
+        for xref, annotations in frame["xrefs"]:
+            prefix, _, local = xref.partition(":")
+            body.append(qualified(module.XrefClause(Xref(PrefixedIdent(prefix, local) if local else Url(xref))),
+                                  annotations))
+        for parent, annotations in frame["is_a"]:
+            body.append(qualified(module.IsAClause(ident(parent)), annotations))
+        for prop, filler, annotations in frame["relationships"]:
+            body.append(qualified(module.RelationshipClause(ident(prop), ident(filler)), annotations))
+        frame_type = fastobo.typedef.TypedefFrame if frame["kind"] == "property" else fastobo.term.TermFrame
+        entities.append(frame_type(ident(frame["iri"]), body))
+    return OboDoc(HeaderFrame(clauses), entities)
+
+
+def obo_terms(doc) -> dict:
+    """The :func:`graph_terms` summary of a parsed OBO document (:func:`fastobo.load`).
+
+    Examples
+    --------
+    >>> import fastobo
+    >>> doc = fastobo.loads('format-version: 1.4\\nontology: x\\n\\n[Term]\\nid: X:1\\nname: a\\nis_a: X:2\\n')
+    >>> obo_terms(doc)["X:1"]["is_a"]
+    {'X:2'}
+    """
+    import fastobo
+
+    terms = {}
+    for frame in doc:
+        entry = {"name": None, "definition": None, "synonyms": set(), "xrefs": set(), "is_a": set(),
+                 "relationships": set()}
+        for clause in frame:
+            kind = type(clause).__name__
+            if kind == "NameClause":
+                entry["name"] = clause.name
+            elif kind == "DefClause":
+                entry["definition"] = clause.definition
+            elif kind == "SynonymClause":
+                scope = clause.synonym.scope.lower()
+                entry["synonyms"].add((clause.synonym.desc, scope))
+            elif kind == "XrefClause":
+                entry["xrefs"].add(str(clause.xref.id))
+            elif kind == "IsAClause":
+                entry["is_a"].add(str(clause.typedef if isinstance(frame, fastobo.typedef.TypedefFrame) else clause.term))
+            elif kind == "RelationshipClause":
+                entry["relationships"].add((str(clause.typedef), str(clause.term)))
+        terms[str(frame.id)] = entry
+    return terms
+
+
+# ---------------------------------------------------------------- OBO Graphs
+def obograph_document(graph):
+    """The OBO Graphs document (:class:`obographs.GraphDocument`) of a graph.
+
+    Classes, relations and individuals become nodes (IRIs as ids, as OBO
+    Graphs do); ``is_a``, ``R some C`` and individuals' types become edges,
+    with the axiom provenance in each edge's ``meta``.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> doc = obograph_document(Ontology.load().graph)
+    >>> doc.graphs[0].meta.version
+    'http://purl.obolibrary.org/obo/ccut/releases/2026-11-25/ccut.owl'
+    """
+    from obographs.model import Definition, Edge, Graph, GraphDocument, Meta, Node, Property, Synonym, Xref
+    from rdflib import OWL, RDF, URIRef
+
+    curie = _curie_function()
+
+    def meta_of(annotations):
+        if not annotations:
+            return None
+        return Meta(basicPropertyValues=[Property(pred=p, val=curie(v) if isinstance(v, URIRef) else str(v))
+                                         for p, v in annotations])
+
+    nodes, edges = [], []
+    for frame in _frames(graph):
+        meta = Meta(
+            definition=Definition(val=frame["definition"][0], xrefs=[]) if frame["definition"] else None,
+            comments=frame["comments"] or None,
+            synonyms=[Synonym(pred=_OBOGRAPH_SYNONYM[scope], val=text) for text, scope, _ in frame["synonyms"]] or None,
+            xrefs=[Xref(val=x) for x, _ in frame["xrefs"]] or None,
+        )
+        node_type = {"class": "CLASS", "property": "PROPERTY", "individual": "INDIVIDUAL"}[frame["kind"]]
+        extra = {"propertyType": "ANNOTATION" if frame["metadata_tag"] else "OBJECT"} if frame["kind"] == "property" else {}
+        nodes.append(Node(id=frame["iri"], lbl=frame["name"], type=node_type, meta=meta, **extra))
+        pred = "subPropertyOf" if frame["kind"] == "property" else "is_a"
+        for parent, annotations in frame["is_a"]:
+            edges.append(Edge(sub=frame["iri"], pred=pred, obj=parent, meta=meta_of(annotations)))
+        for prop, filler, annotations in frame["relationships"]:
+            edges.append(Edge(sub=frame["iri"], pred=prop, obj=filler, meta=meta_of(annotations)))
+        if frame["kind"] == "individual":
+            for type_ in frame["types"]:
+                edges.append(Edge(sub=frame["iri"], pred=_RDF + "type", obj=type_))
+    header = next(iter(graph.subjects(RDF.type, OWL.Ontology)), None)
+    graph_meta = None
+    if header is not None:
+        version_iri = graph.value(header, OWL.versionIRI)
+        values = [Property(pred=str(p), val=str(o)) for p, o in sorted(graph.predicate_objects(header))
+                  if p not in (RDF.type, OWL.versionIRI)]
+        graph_meta = Meta(version=str(version_iri) if version_iri else None, basicPropertyValues=values)
+    return GraphDocument(graphs=[Graph(id=str(header) if header is not None else OBO + "ccut.owl", meta=graph_meta,
+                                       nodes=nodes, edges=edges)])
+
+
+def obograph_terms(document) -> dict:
+    """The :func:`graph_terms` summary of an OBO Graphs document (classes and relations).
+
+    Examples
+    --------
+    >>> from obographs.model import GraphDocument
+    >>> doc = GraphDocument.model_validate({"graphs": [{"id": "x", "nodes": [
+    ...     {"id": "http://purl.obolibrary.org/obo/HP_0025520", "lbl": "Calcinosis cutis", "type": "CLASS"}]}]})
+    >>> obograph_terms(doc)["HP:0025520"]["name"]
+    'Calcinosis cutis'
+    """
+    curie = _curie_function()
+    scopes = {pred: scope for scope, pred in _OBOGRAPH_SYNONYM.items()}
+    terms = {}
+    for graph in document.graphs:
+        for node in graph.nodes or []:
+            if node.type not in ("CLASS", "PROPERTY"):
+                continue
+            meta = node.meta
+            terms[curie(node.id)] = {
+                "name": node.lbl,
+                "definition": meta.definition.val if meta and meta.definition else None,
+                "synonyms": {(s.val, scopes[s.pred]) for s in (meta.synonyms or [])} if meta else set(),
+                "xrefs": {x.val for x in (meta.xrefs or [])} if meta else set(),
+                "is_a": set(), "relationships": set(),
+            }
+        for edge in graph.edges or []:
+            entry = terms.get(curie(edge.sub))
+            if entry is None or edge.pred == _RDF + "type":
+                continue
+            if edge.pred in ("is_a", "subPropertyOf"):
+                entry["is_a"].add(curie(edge.obj))
+            else:
+                entry["relationships"].add((curie(edge.pred), curie(edge.obj)))
+    return terms
+
+
+# ---------------------------------------------------------------- writing
+def serialize(graph, fmt: str) -> str:
+    """One release file's text: ``fmt`` is a key of :data:`FORMATS`.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> text = serialize(Ontology.load().graph, "jsonld")
+    >>> '"@context"' in text and '"CCUT": "http://purl.obolibrary.org/obo/CCUT_"' in text
+    True
+    """
+    if fmt in ("owl", "ttl"):
+        return Ontology(graph).serialize(fmt)
+    if fmt == "jsonld":
+        # rdflib compacts against a @context (Oxigraph writes expanded JSON-LD only).
+        return graph.serialize(format="json-ld", context=dict(load_prefixes(), obo=OBO), auto_compact=True)
+    if fmt == "obo":
+        return str(obo_document(graph))
+    if fmt == "json":
+        return obograph_document(graph).model_dump_json(indent=2, exclude_none=True)
+    raise ValueError(f"unknown release format {fmt!r}")
+
+
+def release(onto: Ontology, out: str | Path, on_file=None) -> list[Path]:
+    """Write every variant in every format into ``out`` (created if needed); returns the files written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kgtools.ontology import Ontology
+    >>> files = release(Ontology.load(), tempfile.mkdtemp())
+    >>> sorted(f.name for f in files)[:5]
+    ['calcinosis-base.json', 'calcinosis-base.jsonld', 'calcinosis-base.obo', 'calcinosis-base.owl', 'calcinosis-base.ttl']
+    >>> len(files)
+    15
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for variant in VARIANTS:
+        graph = variant_graph(onto.graph, variant)
+        for fmt in FORMATS:
+            path = out / f"calcinosis{variant}.{fmt}"
+            if on_file:
+                on_file(path.name)
+            written.append(write_atomic(path, serialize(graph, fmt)))
+    return written
+
+
+def isomorphic(graph1, graph2) -> bool:
+    """Whether two graphs are the same up to blank node labels.
+
+    Both graphs are canonicalised (W3C RDF Dataset Canonicalization, by
+    Oxigraph) and compared as sets: milliseconds where
+    :func:`rdflib.compare.isomorphic` takes seconds on this ontology.
+
+    Examples
+    --------
+    >>> import rdflib
+    >>> a = rdflib.Graph().parse(data="_:x <http://e/p> _:y . _:y <http://e/p> 'v' .", format="turtle")
+    >>> b = rdflib.Graph().parse(data="_:m <http://e/p> _:n . _:n <http://e/p> 'v' .", format="turtle")
+    >>> c = rdflib.Graph().parse(data="_:m <http://e/p> _:n . _:m <http://e/p> 'v' .", format="turtle")
+    >>> isomorphic(a, b), isomorphic(a, c)
+    (True, False)
+    """
+    import pyoxigraph as ox
+
+    from kgtools.ontology import oxigraph_triples
+
+    def canonical(graph):
+        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in oxigraph_triples(graph))
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        return {str(quad) for quad in dataset}
+
+    return len(graph1) == len(graph2) and canonical(graph1) == canonical(graph2)
