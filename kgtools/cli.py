@@ -407,5 +407,187 @@ def differential(findings, inputs, fmt):
         click.echo("no form matches any of these", err=True)
 
 
+@main.command()
+@click.option("--focus", metavar="TERM", help="Draw only the terms around this one (label, synonym, CURIE or IRI).")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="How many steps around --focus.")
+@relations_option
+@click.option("--asserted-only", is_flag=True, help="Leave out qualified (hedged or rejected) statements.")
+@input_option
+@format_option("html", "svg", "png", "dot", "mermaid", "graphml", "gexf")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
+def viz(focus, depth, relations, asserted_only, inputs, fmt, output):
+    """Draw the graph: an interactive page that works offline, SVG, PNG, DOT, Mermaid, GraphML or GEXF.
+
+    Nodes are coloured and shaped by kind, edges labelled by relation, and
+    qualified statements (hedged or rejected, not asserted) dashed. The HTML
+    page has a legend, a search box, zoom and pan, and shows a term's
+    definition, CURIE, cross-references and source quotes on a click.
+    Graphviz (`dot`) lays the graph out.
+
+    \b
+    Examples:
+      kgtools viz -o ccut.html
+      kgtools viz --focus calciphylaxis --depth 2 --format svg -o calciphylaxis.svg
+      kgtools viz --format graphml -o ccut.graphml
+    """
+    from kgtools.io import write_atomic
+    from kgtools.paths import node_of
+    from kgtools.viz import neighbourhood, render
+
+    onto, G = _graph(inputs, relations, hedged=not asserted_only)
+    title = (onto.metadata().get("title") or "Ontology graph")
+    if focus:
+        node = node_of(onto, G, focus)
+        G = neighbourhood(G, node, depth)
+        title += f": {G.nodes[node]['label']} and its neighbours"
+    data = render(G, fmt, title=title)
+    if output:
+        write_atomic(output, data)
+        click.echo(f"wrote {output} ({G.number_of_nodes()} terms, {G.number_of_edges()} relations)", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+def _write_or_print(text: str, output: str | None) -> None:
+    """Write ``text`` whole to ``output``, or print it."""
+    from kgtools.io import write_atomic
+
+    if output:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+@main.command()
+@click.argument("data", nargs=-1, type=click.Path(dir_okay=False))
+@input_option
+@click.option("--shapes", "shapes", multiple=True, type=click.Path(dir_okay=False),
+              help="SHACL shapes file (Turtle); repeat for several. Default: the packaged shapes.")
+@click.option("--inference", type=click.Choice(["none", "rdfs", "owlrl"]), default="none", show_default=True,
+              help="Entailment pySHACL applies to the data before validating.")
+@click.option("--source", type=click.Path(dir_okay=False, exists=True),
+              help="Source text the citations are checked against (default: the packaged one).")
+@click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation", show_default=True,
+              help="Exit 1 on violations only, or on warnings too.")
+@format_option("text", "turtle", "json")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+def validate(data, inputs, shapes, inference, source, fail_on, fmt, output):
+    """Check the ontology against the SHACL shapes and say what to fix.
+
+    DATA are RDF files to validate together (the same as -i; default: the
+    packaged ontology). The text report groups results by term, with the
+    rule, the severity, the message and the offending value, and ends with
+    the counts by severity; --format turtle gives the standard SHACL
+    validation report, --format json the same results for pipelines.
+
+    \b
+    Examples:
+      kgtools validate
+      kgtools validate my-extension.ttl ontology/calcinosis.ttl
+      kgtools validate --format turtle -o report.ttl
+
+    Exits 0 when the data conforms, 1 on violations (or warnings with
+    --fail-on warning), 2 when a file cannot be read or parsed.
+    """
+    from kgtools.validate import validate as run_validate
+
+    report = run_validate(_load(data + inputs), shapes=list(shapes) or None, inference=inference, source=source)
+    if fmt == "turtle":
+        _write_or_print(report.graph.serialize(format="turtle"), output)
+    elif fmt == "json":
+        _write_or_print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n", output)
+    elif output:
+        _write_or_print(_validation_text(report), output)
+    else:
+        _print_validation(report)
+    if output:
+        click.echo(report.summary(), err=True)
+    sys.exit(EXIT_FAILED if report.fails(fail_on) else 0)
+
+
+_SEVERITY_STYLE = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}
+
+
+def _validation_text(report) -> str:
+    lines = []
+    for focus, results in report.by_focus().items():
+        lines.append(f"{focus}  {results[0].label or ''}".rstrip())
+        for r in results:
+            where = f" {r.path}" if r.path else ""
+            value = f" (value: {r.value})" if r.value is not None and r.value != focus else ""
+            lines.append(f"  {r.severity:<9} {r.rule}{where}: {r.message}{value}")
+    lines.append(report.summary())
+    return "\n".join(lines) + "\n"
+
+
+def _print_validation(report) -> None:
+    from rich.markup import escape
+
+    console = _console()
+    for focus, results in report.by_focus().items():
+        console.print(f"[bold]{escape(focus)}[/bold]  {escape(results[0].label or '')}")
+        for r in results:
+            where = f" {r.path}" if r.path else ""
+            value = f" (value: {r.value})" if r.value is not None and r.value != focus else ""
+            style = _SEVERITY_STYLE.get(r.severity, "")
+            console.print(f"  [{style}]{r.severity:<9}[/{style}] {escape(r.rule + where)}: {escape(r.message + value)}")
+    console.print(report.summary())
+
+
+@main.command()
+@click.argument("data", nargs=-1, type=click.Path(dir_okay=False))
+@input_option
+@click.option("--reasoner", type=click.Choice(["hermit", "pellet", "owlrl"]), default="hermit", show_default=True,
+              help="HermiT or Pellet (OWL 2 DL, need Java), or OWL 2 RL materialisation (owlrl, pure Python).")
+@format_option("text", "json")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the inferred axioms (Turtle), each annotated oboInOwl:is_inferred true, to this file.")
+def reason(data, inputs, reasoner, fmt, output):
+    """Run a reasoner: consistency, unsatisfiable classes, and what was inferred but not asserted.
+
+    DATA are RDF files to reason over together (the same as -i; default: the
+    packaged ontology). A clash is explained by the asserted axioms behind
+    it, with the source lines they cite.
+
+    \b
+    Examples:
+      kgtools reason
+      kgtools reason --reasoner owlrl -o entailed.ttl
+      kgtools reason ontology/calcinosis.ttl my-extension.ttl --format json
+
+    Exits 0 when consistent with no unsatisfiable class, 1 otherwise, 2 when
+    it cannot run (a bad file, or Java missing for HermiT and Pellet).
+    """
+    from kgtools.reason import reason as run_reason
+
+    report = run_reason(_load(data + inputs), reasoner=reasoner)
+    if output:
+        _write_or_print(report.graph.serialize(format="turtle"), output)
+    if fmt == "json":
+        _json(report.as_dict())
+    else:
+        _print_reasoning(report)
+    sys.exit(0 if report.ok else EXIT_FAILED)
+
+
+def _print_reasoning(report) -> None:
+    from rich.markup import escape
+
+    console = _console()
+    console.print(report.summary())
+    for message in report.messages:
+        console.print(f"  {escape(message)}")
+    for clash in report.clashes:
+        console.print(f"[bold red]{clash.kind}[/bold red]: {escape(clash.entity)} {escape(clash.label or '')}")
+        console.print("  because of these asserted axioms:")
+        for axiom in clash.axioms:
+            console.print(f"    {escape(axiom)}")
+    if report.inferred:
+        console.print("inferred, not asserted:")
+        for axiom in report.inferred:
+            console.print(f"  {escape(str(axiom))}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

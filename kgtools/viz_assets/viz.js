@@ -1,0 +1,215 @@
+// Interaction for the graph page: pan, zoom, search, and details of a clicked term.
+// Graphviz has drawn the graph (an inline SVG whose node and edge groups have the ids
+// n0, n1... and e0, e1... of the JSON data); this script draws nothing itself.
+(function () {
+  "use strict";
+
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  var container = document.getElementById("graph");
+  var svg = container.querySelector("svg");
+  var details = document.getElementById("details");
+  var box = document.getElementById("search-box");
+  var results = document.getElementById("search-results");
+
+  var nodes = {}, edgesOf = {};
+  data.nodes.forEach(function (n) { nodes[n.id] = n; edgesOf[n.id] = []; });
+  data.edges.forEach(function (e) { edgesOf[e.source].push(e); edgesOf[e.target].push(e); });
+  var drawn = svg.querySelectorAll("g.node");
+  document.getElementById("counts").textContent =
+    data.nodes.length + " terms \u00b7 " + data.edges.length + " relations";
+
+  // ---------------------------------------------------------------- pan and zoom
+  var base = svg.viewBox.baseVal;
+  var home = { x: base.x, y: base.y, w: base.width, h: base.height };
+  var view = Object.assign({}, home);
+
+  function show(v) {
+    view = v;
+    svg.setAttribute("viewBox", [v.x, v.y, v.w, v.h].join(" "));
+  }
+
+  function toGraph(clientX, clientY) {
+    var point = svg.createSVGPoint();
+    point.x = clientX;
+    point.y = clientY;
+    return point.matrixTransform(svg.getScreenCTM().inverse());
+  }
+
+  function zoom(factor, clientX, clientY) {
+    var rect = svg.getBoundingClientRect();
+    var at = toGraph(clientX === undefined ? rect.left + rect.width / 2 : clientX,
+                     clientY === undefined ? rect.top + rect.height / 2 : clientY);
+    var w = Math.min(Math.max(view.w * factor, home.w / 60), home.w * 4);
+    var ratio = w / view.w;
+    show({ x: at.x - (at.x - view.x) * ratio, y: at.y - (at.y - view.y) * ratio, w: w, h: view.h * ratio });
+  }
+
+  function fit() { show(Object.assign({}, home)); }
+
+  function centreOn(element, width) {
+    var r = element.getBoundingClientRect();
+    var c = toGraph(r.left + r.width / 2, r.top + r.height / 2);
+    var w = Math.min(width, home.w);
+    var h = w * view.h / view.w;
+    show({ x: c.x - w / 2, y: c.y - h / 2, w: w, h: h });
+  }
+
+  container.addEventListener("wheel", function (event) {
+    event.preventDefault();
+    zoom(event.deltaY < 0 ? 1 / 1.2 : 1.2, event.clientX, event.clientY);
+  }, { passive: false });
+
+  var drag = null;
+  container.addEventListener("pointerdown", function (event) {
+    if (event.button !== 0) return;
+    drag = { x: event.clientX, y: event.clientY, view: Object.assign({}, view), moved: false };
+  });
+  window.addEventListener("pointermove", function (event) {
+    if (!drag) return;
+    var dx = event.clientX - drag.x, dy = event.clientY - drag.y;
+    if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
+    drag.moved = true;
+    container.classList.add("dragging");
+    var scale = svg.getScreenCTM().a;  // screen pixels per graph unit
+    show({ x: drag.view.x - dx / scale, y: drag.view.y - dy / scale, w: drag.view.w, h: drag.view.h });
+  });
+  window.addEventListener("pointerup", function (event) {
+    if (!drag) return;
+    var clicked = !drag.moved;
+    drag = null;
+    container.classList.remove("dragging");
+    if (!clicked || !container.contains(event.target)) return;
+    var group = event.target.closest ? event.target.closest("g.node") : null;
+    if (group && nodes[group.id]) select(group.id); else clear();
+  });
+
+  document.getElementById("zoom-in").addEventListener("click", function () { zoom(1 / 1.4); });
+  document.getElementById("zoom-out").addEventListener("click", function () { zoom(1.4); });
+  document.getElementById("zoom-fit").addEventListener("click", fit);
+
+  // ---------------------------------------------------------------- selection and details
+  function element(tag, text, className) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = text;
+    if (className) e.className = className;
+    return e;
+  }
+
+  function citation(edge) {
+    var parts = [];
+    if (edge.lines.length) parts.push((edge.lines.length > 1 ? "lines " : "line ") + edge.lines.join(", "));
+    var text = parts.join("") + (edge.quotes.length ? ": " : "");
+    var span = element("span", text);
+    edge.quotes.forEach(function (q, i) {
+      span.appendChild(element("span", (i ? " / " : "") + "\u201c" + q + "\u201d", "quote"));
+    });
+    var extra = [];
+    if (edge.completion) extra.push("completed: " + edge.completion);
+    if (edge.evidence) extra.push(edge.evidence);
+    if (extra.length) span.appendChild(element("span", " (" + extra.join("; ") + ")", "muted"));
+    return span;
+  }
+
+  function clear() {
+    container.classList.remove("selecting");
+    svg.querySelectorAll(".selected, .near").forEach(function (e) { e.classList.remove("selected", "near"); });
+  }
+
+  function select(id) {
+    clear();
+    var node = nodes[id];
+    var group = document.getElementById(id);
+    container.classList.add("selecting");
+    group.classList.add("selected", "near");
+    edgesOf[id].forEach(function (e) {
+      document.getElementById(e.id).classList.add("near");
+      document.getElementById(e.source === id ? e.target : e.source).classList.add("near");
+    });
+
+    details.textContent = "";
+    details.appendChild(element("h2", node.label));
+    var kind = element("span", node.kind, "kind");
+    kind.style.background = node.color;
+    var line = element("p");
+    line.appendChild(kind);
+    line.appendChild(element("span", " " + node.curie, "curie"));
+    details.appendChild(line);
+    details.appendChild(element("p", node.definition || "No definition.", node.definition ? "definition" : "muted"));
+    if (node.iri) details.appendChild(element("p", node.iri, "muted"));
+    [["Synonyms", node.synonyms], ["Cross-references", node.xrefs]].forEach(function (pair) {
+      if (!pair[1].length) return;
+      details.appendChild(element("h3", pair[0]));
+      details.appendChild(element("p", pair[1].join(" \u00b7 ")));
+    });
+    var related = edgesOf[id];
+    details.appendChild(element("h3", "Relations and their sources (" + related.length + ")"));
+    var list = element("ul");
+    related.forEach(function (e) {
+      var item = element("li");
+      var out = e.source === id;
+      var other = nodes[out ? e.target : e.source];
+      item.appendChild(element("span", out ? node.label + " \u2014" + e.relation + "\u2192 "
+                                           : other.label + " \u2014" + e.relation + "\u2192 "));
+      item.appendChild(element("strong", out ? other.label : node.label));
+      if (e.hedged) item.appendChild(element("span", " [" + e.hedge + ": qualified statement, not asserted]", "hedged"));
+      else if (e.hedge) item.appendChild(element("span", " [" + e.hedge + "]", "muted"));
+      item.appendChild(element("br"));
+      item.appendChild(citation(e));
+      list.appendChild(item);
+    });
+    details.appendChild(list);
+  }
+
+  // ---------------------------------------------------------------- search
+  function matching(text) {
+    var q = text.trim().toLowerCase();
+    if (!q) return [];
+    return data.nodes.filter(function (n) {
+      return n.label.toLowerCase().indexOf(q) >= 0 || n.curie.toLowerCase().indexOf(q) >= 0 ||
+        n.synonyms.some(function (s) { return s.toLowerCase().indexOf(q) >= 0; });
+    }).sort(function (a, b) {
+      // Exact and prefix matches first.
+      var ra = a.label.toLowerCase() === q ? 0 : a.label.toLowerCase().indexOf(q) === 0 ? 1 : 2;
+      var rb = b.label.toLowerCase() === q ? 0 : b.label.toLowerCase().indexOf(q) === 0 ? 1 : 2;
+      return ra - rb || a.label.localeCompare(b.label);
+    });
+  }
+
+  function choose(id) {
+    results.textContent = "";
+    container.classList.remove("searching");
+    svg.querySelectorAll("g.node.match").forEach(function (e) { e.classList.remove("match"); });
+    select(id);
+    centreOn(document.getElementById(id), home.w / 2.5);
+  }
+
+  box.addEventListener("input", function () {
+    var found = matching(box.value);
+    svg.querySelectorAll("g.node.match").forEach(function (e) { e.classList.remove("match"); });
+    results.textContent = "";
+    container.classList.toggle("searching", box.value.trim() !== "");
+    found.forEach(function (n) {
+      document.getElementById(n.id).classList.add("match");
+      var item = element("li");
+      item.dataset.id = n.id;
+      item.setAttribute("role", "option");
+      item.appendChild(element("span", n.label + " "));
+      item.appendChild(element("span", n.curie + " \u00b7 " + n.kind, "curie"));
+      item.addEventListener("click", function () { choose(n.id); });
+      results.appendChild(item);
+    });
+    if (box.value.trim() && !found.length) results.appendChild(element("li", "No term matches.", "muted"));
+  });
+  box.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") {
+      var first = matching(box.value)[0];
+      if (first) choose(first.id);
+    } else if (event.key === "Escape") {
+      box.value = "";
+      box.dispatchEvent(new Event("input"));
+    }
+  });
+
+  container.dataset.nodes = String(drawn.length);
+  container.classList.add("ready");
+})();
