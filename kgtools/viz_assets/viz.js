@@ -46,12 +46,17 @@
 
   function fit() { show(Object.assign({}, home)); }
 
-  function centreOn(element, width) {
-    var r = element.getBoundingClientRect();
-    var c = toGraph(r.left + r.width / 2, r.top + r.height / 2);
-    var w = Math.min(width, home.w);
-    var h = w * view.h / view.w;
-    show({ x: c.x - w / 2, y: c.y - h / 2, w: w, h: h });
+  function fitTo(elements) {
+    // The smallest view that shows all the elements, with a margin.
+    var box = null;
+    elements.forEach(function (e) {
+      var r = e.getBoundingClientRect();
+      var a = toGraph(r.left, r.top), b = toGraph(r.right, r.bottom);
+      box = box ? { x1: Math.min(box.x1, a.x), y1: Math.min(box.y1, a.y), x2: Math.max(box.x2, b.x), y2: Math.max(box.y2, b.y) }
+                : { x1: a.x, y1: a.y, x2: b.x, y2: b.y };
+    });
+    var margin = Math.max(box.x2 - box.x1, box.y2 - box.y1) * 0.08 + 20;
+    show({ x: box.x1 - margin, y: box.y1 - margin, w: box.x2 - box.x1 + 2 * margin, h: box.y2 - box.y1 + 2 * margin });
   }
 
   container.addEventListener("wheel", function (event) {
@@ -180,7 +185,7 @@
     container.classList.remove("searching");
     svg.querySelectorAll("g.node.match").forEach(function (e) { e.classList.remove("match"); });
     select(id);
-    centreOn(document.getElementById(id), home.w / 2.5);
+    fitTo(Array.prototype.slice.call(svg.querySelectorAll("g.node.near")));
   }
 
   box.addEventListener("input", function () {
