@@ -1,0 +1,50 @@
+"""Measure the path analysis and the pictures on the packaged ontology.
+
+Run: .venv/bin/python bench/bench_paths.py [--repeat N]
+Prints the median wall time of each step over N runs (default 5).
+"""
+
+import argparse
+import statistics
+import time
+
+
+def median_seconds(action, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    repeat = parser.parse_args().repeat
+
+    from kgtools import paths, viz
+    from kgtools.ontology import Ontology
+
+    onto = Ontology.load()
+    G = paths.project(onto)
+    renal_failure, calciphylaxis = "CCUT:0003006", "CCUT:0001004"
+    steps = {
+        "project the ontology into NetworkX": lambda: paths.project(Ontology(onto.graph)),
+        "shortest path renal failure -> calciphylaxis": lambda: paths.find_paths(G, renal_failure, calciphylaxis),
+        "all paths of at most 6 steps": lambda: paths.find_paths(G, renal_failure, calciphylaxis, max_len=6, all_paths=True),
+        "all paths of at most 8 steps": lambda: paths.find_paths(G, renal_failure, calciphylaxis, max_len=8, all_paths=True),
+        "explain calciphylaxis": lambda: paths.explain(G, calciphylaxis),
+        "betweenness centrality": lambda: paths.central(G, "betweenness"),
+        "HTML page (Graphviz layout included)": lambda: viz.render(G, "html"),
+        "SVG": lambda: viz.render(G, "svg"),
+    }
+    print(f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges; median of {repeat} runs")
+    for name, action in steps.items():
+        print(f"{name:<46} {median_seconds(action, repeat) * 1000:8.1f} ms")
+    print("paths of at most 6 / 8 steps:", len(paths.find_paths(G, renal_failure, calciphylaxis, max_len=6, all_paths=True)),
+          "/", len(paths.find_paths(G, renal_failure, calciphylaxis, max_len=8, all_paths=True)))
+
+
+if __name__ == "__main__":
+    main()
