@@ -61,11 +61,31 @@ def export_step(onto: Ontology, out: Path) -> StepResult:
     return StepResult("export", True, ", ".join(f.name for f in files), files)
 
 
+def validate_step(onto: Ontology, out: Path) -> StepResult:
+    """Validate against the packaged SHACL shapes; write the report to validation.ttl. Fails on a violation."""
+    from kgtools.validate import validate
+
+    report = validate(onto)
+    path = write_atomic(out / "validation.ttl", report.graph.serialize(format="turtle"))
+    return StepResult("validate", report.conforms, report.summary(), (path,))
+
+
+def reason_step(onto: Ontology, out: Path) -> StepResult:
+    """Classify with HermiT; write what it inferred to inferred.ttl. Fails when inconsistent or unsatisfiable."""
+    from kgtools.reason import reason
+
+    report = reason(onto, "hermit")
+    path = write_atomic(out / "inferred.ttl", report.graph.serialize(format="turtle"))
+    return StepResult("reason", report.ok, report.summary(), (path,))
+
+
 #: The steps of ``kgtools publish``, in order.
 STEPS: list[tuple[str, Callable[[Ontology, Path], StepResult]]] = [
     ("info", info_step),
     ("coverage", coverage_step),
     ("export", export_step),
+    ("validate", validate_step),
+    ("reason", reason_step),
 ]
 
 

@@ -103,6 +103,9 @@ def test_publish_writes_the_outputs(tmp_path):
     assert json.loads((tmp_path / "coverage.json").read_text())["percent"] == 100.0
     assert (tmp_path / "calcinosis.owl").stat().st_size > 0
     assert "coverage" in result.output
+    assert "validate   conforms: 0 violations, 9 warnings, 0 infos" in result.output
+    assert "reason     hermit: consistent, 0 unsatisfiable classes" in result.output
+    assert (tmp_path / "validation.ttl").is_file() and (tmp_path / "inferred.ttl").is_file()
 
 
 def test_console_script_gives_no_traceback():
