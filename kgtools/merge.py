@@ -1,0 +1,566 @@
+"""Merge the ontology into larger ontologies (HPO, MONDO, DOID, UBERON), with a report.
+
+Inputs are OWL (RDF/XML, Turtle, N-Triples) or OBO. OBO is converted to OWL
+by the OBO-to-OWL mapping of :mod:`fastobo` (``fastobo.dump_owl``), a Rust
+implementation of the OBO 1.4 mapping that reads the full HPO and writes it
+as RDF/XML in about two seconds.
+
+The merge works on Oxigraph triples, not an rdflib graph, so that the full
+HPO (330,000 triples) merges in seconds:
+
+1. every input is read, each file's blank nodes kept apart;
+2. prefixes are normalised: cross-reference CURIEs written with a synonym of
+   a prefix of the project's map (``SNOMEDCT_US:``, ``MSH:``, ``ORDO:``...)
+   are rewritten to its preferred prefix, and ``https`` OBO PURLs to ``http``;
+3. the project's exact mappings (``skos:exactMatch`` on a cross-reference)
+   whose target is a class of another input unify the two terms: an
+   ``owl:equivalentClass`` axiom is added, or, on request, the project IRI is
+   replaced by the target's;
+4. the report lists the terms added and unified, label clashes, conflicting
+   parents, dangling references, obsolete targets, and accounts for every
+   input triple: it is in the output as it was, or rewritten by step 2 or 3.
+
+Examples
+--------
+>>> from kgtools.ontology import Ontology
+>>> result = merge(Ontology.load(), [SLICES / "hp_slice.obo"])
+>>> ("CCUT:0001000", "HP:0025520") in [(u["project"], u["target"]) for u in result.report["terms unified"]]
+True
+>>> result.report["accounting"]["lost"]
+0
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from kgtools.errors import InputError
+from kgtools.ontology import CCUT, OBOINOWL, Ontology, load_prefixes
+
+#: The slices of reference ontologies the tests and examples merge with.
+SLICES = Path(__file__).resolve().parent.parent / "tests" / "data" / "merge"
+#: Prefixes other ontologies use in cross-references, and the project's preferred prefix for each.
+PREFIX_SYNONYMS = {
+    "SNOMEDCT_US": "SCTID", "SNOMEDCT": "SCTID", "SNOMED": "SCTID", "MSH": "MESH", "MeSH": "MESH",
+    "ORDO": "Orphanet", "ORPHA": "Orphanet", "ORPHANET": "Orphanet", "UMLS_CUI": "UMLS", "NCI": "NCIT",
+    "NCIt": "NCIT", "MIM": "OMIM", "ICD10CM": "ICD10CM", "ICD-10-CM": "ICD10CM",
+}
+UNIFY = ("exact", "none")
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+_LABEL, _SUBCLASS = _RDFS + "label", _RDFS + "subClassOf"
+_DEPRECATED, _EQUIVALENT, _CLASS = _OWL + "deprecated", _OWL + "equivalentClass", _OWL + "Class"
+_XREF = OBOINOWL + "hasDbXref"
+_SOME, _ON_PROPERTY = _OWL + "someValuesFrom", _OWL + "onProperty"
+_REFERENCING = (_SUBCLASS, _EQUIVALENT, _SOME, _OWL + "allValuesFrom")
+_RDF_FORMATS = {".owl": "RDF_XML", ".rdf": "RDF_XML", ".xml": "RDF_XML", ".ttl": "TURTLE", ".nt": "N_TRIPLES"}
+
+
+@dataclass
+class MergeResult:
+    """The merged triples (Oxigraph), the report (plain data for JSON) and the text of the report."""
+
+    triples: list
+    report: dict
+    project_triples: list = field(default_factory=list, repr=False)
+    unified_targets: list = field(default_factory=list, repr=False)
+
+    def serialize(self, fmt: str = "owl") -> bytes:
+        """The merged ontology as RDF/XML (``owl``), Turtle (``ttl``) or N-Triples (``nt``)."""
+        import pyoxigraph as ox
+
+        formats = {"owl": ox.RdfFormat.RDF_XML, "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+        if fmt not in formats:
+            raise InputError(f"unknown output format {fmt!r} (expected one of {', '.join(formats)})")
+        prefixes = None if fmt == "nt" else dict(load_prefixes(), obo="http://purl.obolibrary.org/obo/")
+        return ox.serialize(self.triples, format=formats[fmt], prefixes=prefixes)
+
+    def text(self) -> str:
+        """The report as readable text."""
+        return report_text(self.report)
+
+
+# ---------------------------------------------------------------- reading
+def read_triples(path: str | Path, tag: str) -> list:
+    """The triples of an OWL or OBO file as Oxigraph triples, blank nodes prefixed with ``tag``.
+
+    OBO is parsed by fastobo and mapped to OWL by fastobo's OBO-to-OWL
+    mapping; a syntax error names the file, line and column.
+
+    Examples
+    --------
+    >>> triples = read_triples(SLICES / "hp_slice.obo", "hp")
+    >>> any(t.subject.value == "http://purl.obolibrary.org/obo/HP_0025520" for t in triples)
+    True
+    """
+    import pyoxigraph as ox
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    if suffix == ".obo":
+        data, fmt = _obo_to_owl(path), ox.RdfFormat.RDF_XML
+    elif suffix in _RDF_FORMATS:
+        data, fmt = path.read_bytes(), getattr(ox.RdfFormat, _RDF_FORMATS[suffix])
+    else:
+        raise InputError(f"{path}: unknown format (expected .obo, {', '.join(sorted(_RDF_FORMATS))})")
+    blank = ox.BlankNode
+    try:
+        parsed = ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())
+        return [_tag_blank_nodes(q, tag) if type(q.subject) is blank or type(q.object) is blank else q.triple
+                for q in parsed]
+    except SyntaxError as err:
+        raise InputError(f"{path}:{err.lineno or 0}:{err.offset or 0}: syntax error: {err.msg}") from None
+
+
+def _obo_to_owl(path: Path) -> bytes:
+    import fastobo
+
+    try:
+        doc = fastobo.load(str(path))
+    except SyntaxError as err:
+        raise InputError(f"{path}:{err.lineno or 0}:{err.offset or 0}: OBO syntax error: {err.msg}") from None
+    except (ValueError, OSError) as err:
+        raise InputError(f"{path}: cannot read OBO: {err}") from None
+    header = doc.header
+    if not any(type(clause).__name__ == "DefaultNamespaceClause" for clause in header):
+        # fastobo's mapping needs a namespace for every frame; import modules (UBERON's) often lack one.
+        # It only becomes the oboInOwl:hasOBONamespace annotation of frames that have none.
+        name = next((str(c.ontology) for c in header if type(c).__name__ == "OntologyClause"), path.stem)
+        header.append(fastobo.header.DefaultNamespaceClause(fastobo.id.UnprefixedIdent(re.sub(r"\W", "_", name))))
+    out = io.BytesIO()
+    try:
+        fastobo.dump_owl(doc, out, format="rdf")
+    except ValueError as err:
+        raise InputError(f"{path}: OBO cannot be mapped to OWL: {err}") from None
+    return out.getvalue()
+
+
+def _tag_blank_nodes(quad, tag: str):
+    """The parsed quad as a triple, its blank nodes renamed apart from other files'."""
+    import pyoxigraph as ox
+
+    def term(node):
+        return ox.BlankNode(f"{tag}_{node.value}") if isinstance(node, ox.BlankNode) else node
+
+    return ox.Triple(term(quad.subject), quad.predicate, term(quad.object))
+
+
+# ---------------------------------------------------------------- normalising
+def normalise_curie(curie: str) -> str:
+    """A cross-reference CURIE with its prefix as the project's map writes it.
+
+    Examples
+    --------
+    >>> normalise_curie("SNOMEDCT_US:237900002"), normalise_curie("ORDO:280062"), normalise_curie("HP:0025520")
+    ('SCTID:237900002', 'Orphanet:280062', 'HP:0025520')
+    """
+    prefix, sep, local = curie.partition(":")
+    if not sep or " " in curie:
+        return curie
+    return f"{PREFIX_SYNONYMS.get(prefix, prefix)}:{local}"
+
+
+def _normaliser(rewrites: dict):
+    """A function that normalises one triple, recording every rewritten term in ``rewrites``.
+
+    Only cross-reference literals and ``https`` OBO PURLs can change, so the
+    test for them comes first: the full HPO has 330,000 triples.
+    """
+    import pyoxigraph as ox
+
+    xref, https = ox.NamedNode(_XREF), "https://purl.obolibrary.org/obo/"
+    named, literal = ox.NamedNode, ox.Literal
+
+    def iri(node):
+        new = named("http" + node.value[5:])
+        rewrites[node.value] = new.value
+        return new
+
+    def normalise(triple):
+        s, o = triple.subject, triple.object
+        new_s = iri(s) if type(s) is named and s.value.startswith(https) else s
+        new_o = o
+        if type(o) is literal:
+            if triple.predicate == xref:
+                text = normalise_curie(o.value)
+                if text != o.value:
+                    rewrites[o.value] = text
+                    new_o = literal(text, language=o.language) if o.language else literal(text, datatype=o.datatype)
+        elif type(o) is named and o.value.startswith(https):
+            new_o = iri(o)
+        if new_s is s and new_o is o:
+            return triple
+        return ox.Triple(new_s, triple.predicate, new_o)
+
+    return normalise
+
+
+# ---------------------------------------------------------------- the merge
+class _Index:
+    """Per subject, the objects of the few predicates the report needs."""
+
+    def __init__(self, triples):
+        import pyoxigraph as ox
+
+        self.by = {p: {} for p in (_RDF_TYPE, _LABEL, _SUBCLASS, _DEPRECATED, _XREF, _EQUIVALENT)}
+        self.subjects = set()
+        self.referenced = set()
+        for t in triples:
+            if t.predicate.value in _REFERENCING and isinstance(t.object, ox.NamedNode):
+                self.referenced.add(t.object.value)
+            if not isinstance(t.subject, ox.NamedNode):
+                continue  # restrictions, lists and axiom annotations: not terms
+            self.subjects.add(t.subject.value)
+            table = self.by.get(t.predicate.value)
+            if table is not None:
+                table.setdefault(t.subject.value, []).append(t.object)
+
+    def values(self, predicate: str, subject: str) -> list:
+        return self.by[predicate].get(subject, [])
+
+    def is_class(self, iri: str) -> bool:
+        return any(o.value == _CLASS for o in self.values(_RDF_TYPE, iri))
+
+    def labels(self, iri: str) -> list[str]:
+        return sorted({o.value for o in self.values(_LABEL, iri)})
+
+    def parents(self, iri: str) -> list[str]:
+        import pyoxigraph as ox
+
+        return sorted(o.value for o in self.values(_SUBCLASS, iri) if isinstance(o, ox.NamedNode))
+
+    def ancestors(self, iri: str) -> set[str]:
+        seen, todo = set(), [iri]
+        while todo:
+            for parent in self.parents(todo.pop()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return seen
+
+    def deprecated(self, iri: str) -> bool:
+        return any(o.value.lower() == "true" for o in self.values(_DEPRECATED, iri))
+
+
+def _norm_label(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replace_iris: bool = False,
+          on_step: Callable[[str], None] | None = None) -> MergeResult:
+    """Merge ``onto`` into the ontologies in ``others`` (OWL or OBO files).
+
+    ``unify="exact"`` unifies each project term with the target of its exact
+    mappings where that target is a class of another input: by an
+    ``owl:equivalentClass`` axiom, or by replacing the project IRI with the
+    target's when ``replace_iris`` is true. ``unify="none"`` only puts the
+    ontologies together. ``on_step`` is called with the name of each step
+    (for a progress display).
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> r = merge(Ontology.load(), [SLICES / "hp_slice.obo"])
+    >>> r.report["inputs"][1]["path"].endswith("hp_slice.obo"), r.report["accounting"]["added"]
+    (True, 3)
+    """
+    import pyoxigraph as ox
+
+    from kgtools.mappings import xref_mappings
+    from kgtools.ontology import converter, oxigraph_triples
+
+    if unify not in UNIFY:
+        raise InputError(f"unknown unify mode {unify!r} (expected one of {', '.join(UNIFY)})")
+    step = on_step or (lambda name: None)
+    conv = converter()
+    curie = lambda iri: conv.compress(iri) or iri  # noqa: E731
+
+    step("reading the ontology")
+    inputs = [("(project) " + ", ".join(str(p) for p in onto.paths), oxigraph_triples(onto.graph))]
+    for number, path in enumerate(others, 1):
+        step(f"reading {Path(path).name}")
+        inputs.append((str(path), read_triples(path, f"in{number}")))
+
+    step("normalising prefixes")
+    rewrites: dict[str, str] = {}
+    normalise = _normaliser(rewrites)
+    normalised = [[normalise(t) for t in triples] for _, triples in inputs]
+    project_index = _Index(normalised[0])
+    other_triples = [t for triples in normalised[1:] for t in triples]
+    other_index = _Index(other_triples)
+
+    step("unifying exact mappings")
+    unified, iri_map, added = [], {}, []
+    if unify == "exact":
+        for mapping in xref_mappings(onto):
+            if mapping.predicate_id != "skos:exactMatch":
+                continue
+            target = conv.expand(normalise_curie(mapping.object_id))
+            source = conv.expand(mapping.subject_id)
+            if target is None or not other_index.is_class(target):
+                continue
+            unified.append({"project": mapping.subject_id, "project label": mapping.subject_label,
+                            "target": curie(target), "target label": (other_index.labels(target) or [None])[0],
+                            "how": "IRI replaced" if replace_iris else "owl:equivalentClass"})
+            if replace_iris:
+                iri_map[source] = target
+            else:
+                added.append(ox.Triple(ox.NamedNode(source), ox.NamedNode(_EQUIVALENT), ox.NamedNode(target)))
+    if iri_map:
+        for old, new in iri_map.items():
+            rewrites[old] = new
+        replace = {ox.NamedNode(k): ox.NamedNode(v) for k, v in iri_map.items()}
+        normalised[0] = [ox.Triple(replace.get(t.subject, t.subject), t.predicate, replace.get(t.object, t.object))
+                         for t in normalised[0]]
+
+    step("putting the ontologies together")
+    output: dict = {}
+    accounting = []
+    for (path, original), triples in zip(inputs, normalised):
+        changed = sum(1 for a, b in zip(original, triples) if a is not b)
+        duplicates = sum(1 for t in triples if t in output)
+        output.update(dict.fromkeys(triples))
+        accounting.append({"path": path, "triples": len(original),
+                           "kept as is": len(triples) - changed,
+                           "rewritten": changed,
+                           "already in an earlier input": duplicates})
+    new = [t for t in added if t not in output]
+    output.update(dict.fromkeys(new))
+    merged = list(output)
+
+    step("checking the merge")
+    unified_map = {conv.expand(u["project"]): conv.expand(u["target"]) for u in unified}
+    report = {
+        "inputs": [{"path": a["path"], "triples": a["triples"]} for a in accounting],
+        "unify": unify if not replace_iris else "exact (IRI replacement)",
+        "terms added": _terms_added(project_index, other_index, iri_map, curie),
+        "terms unified": unified,
+        "label clashes": _label_clashes(project_index, other_index, unified_map, curie),
+        "conflicting parents": _conflicting_parents(project_index, other_index, unified_map, curie),
+        "dangling references": _dangling(merged, curie),
+        "obsolete targets": _obsolete_targets(project_index, other_index, curie),
+        "prefix rewrites": dict(sorted(rewrites.items())),
+        "accounting": {
+            "per input": accounting,
+            "added": len(new),
+            "output triples": len(merged),
+            # Every input triple is in the output, as it was or as rewritten above.
+            "lost": sum(1 for triples in normalised for t in triples if t not in output),
+        },
+    }
+    project_part = normalised[0] + new
+    return MergeResult(merged, report, project_part, [conv.expand(u["target"]) for u in unified])
+
+
+def _terms_added(project: _Index, other: _Index, iri_map: dict, curie) -> list[dict]:
+    """Named classes and properties of the project that the other inputs did not have."""
+    added = []
+    for iri in sorted(project.by[_RDF_TYPE]):
+        if iri in other.subjects or iri in iri_map:
+            continue
+        types = {o.value for o in project.values(_RDF_TYPE, iri)}
+        if types & {_CLASS, _OWL + "ObjectProperty", _OWL + "AnnotationProperty", _OWL + "NamedIndividual"}:
+            added.append({"term": curie(iri), "label": (project.labels(iri) or [None])[0]})
+    return added
+
+
+def _label_clashes(project: _Index, other: _Index, unified: dict, curie) -> list[dict]:
+    """Terms whose labels differ (beyond case and spaces) between the project and another input."""
+    clashes = []
+    pairs = [(iri, iri) for iri in sorted(project.by[_LABEL]) if iri in other.by[_LABEL]] + sorted(unified.items())
+    for mine, theirs in pairs:
+        ours, their = project.labels(mine), other.labels(theirs)
+        if their and {_norm_label(l) for l in ours} != {_norm_label(l) for l in their}:
+            clashes.append({"term": curie(mine), "label": ours, "other term": curie(theirs), "other label": their})
+    return clashes
+
+
+def _conflicting_parents(project: _Index, other: _Index, unified: dict, curie) -> list[dict]:
+    """Unified terms whose project parents, mapped across, are not ancestors of the target in the other input,
+    or are its descendants (a cycle)."""
+    conflicts = []
+    for mine, theirs in sorted(unified.items()):
+        ancestors = other.ancestors(theirs)
+        for parent in project.parents(mine):
+            mapped = unified.get(parent, parent)
+            if mapped not in other.subjects:
+                continue  # a parent the other ontology does not have: an addition, not a conflict
+            if mapped not in ancestors or theirs in other.ancestors(mapped):
+                conflicts.append({"term": curie(mine), "target": curie(theirs), "project parent": curie(parent),
+                                  "target parents": [curie(p) for p in other.parents(theirs)]})
+    return conflicts
+
+
+def _dangling(triples, curie) -> list[dict]:
+    """Named classes used in class axioms (subClassOf, equivalentClass, someValuesFrom) but declared nowhere."""
+    import pyoxigraph as ox
+
+    declared, used = set(), {}
+    for t in triples:
+        if t.predicate.value == _RDF_TYPE and isinstance(t.subject, ox.NamedNode):
+            declared.add(t.subject.value)
+        elif t.predicate.value in _REFERENCING and isinstance(t.object, ox.NamedNode):
+            used.setdefault(t.object.value, curie(t.subject.value) if isinstance(t.subject, ox.NamedNode) else "a restriction")
+    return [{"term": curie(iri), "used by": user}
+            for iri, user in sorted(used.items()) if iri not in declared and not iri.startswith(_OWL)]
+
+
+def _obsolete_targets(project: _Index, other: _Index, curie) -> list[dict]:
+    """Project terms that refer to (by xref or class axiom) a term another input marks obsolete."""
+    from kgtools.ontology import converter
+
+    conv = converter()
+    found = []
+    for iri in sorted(project.by[_XREF]):
+        if not iri.startswith(CCUT):
+            continue
+        for xref in project.values(_XREF, iri):
+            target = conv.expand(normalise_curie(xref.value))
+            if target and other.deprecated(target):
+                found.append({"term": curie(iri), "target": xref.value, "how": "xref",
+                              "target label": (other.labels(target) or [None])[0]})
+    for iri in sorted(project.referenced):
+        if other.deprecated(iri):
+            found.append({"term": curie(iri), "target": curie(iri), "how": "class axiom",
+                          "target label": (other.labels(iri) or [None])[0]})
+    return found
+
+
+# ---------------------------------------------------------------- checks
+def project_module(result: MergeResult) -> list:
+    """The project's triples in the merged result with the terms of the other inputs they touch.
+
+    The module holds every project triple (and the added equivalences), then,
+    from the other inputs, every triple about a term the project mentions or
+    unifies with, and about all their ancestors (named superclasses), with
+    the restrictions those triples point to, and the declarations of every
+    term mentioned. It is what the reasoner and the shapes check when the
+    whole merged ontology is too big to reason over in seconds.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> r = merge(Ontology.load(), [SLICES / "hp_slice.obo"])
+    >>> len(r.project_triples) < len(project_module(r)) < len(r.triples)
+    True
+    """
+    import pyoxigraph as ox
+
+    project = set(result.project_triples)
+    others = [t for t in result.triples if t not in project]
+    by_subject: dict = {}
+    for t in others:
+        by_subject.setdefault(t.subject, []).append(t)
+    subclass = ox.NamedNode(_SUBCLASS)
+    todo = [n for t in result.project_triples for n in (t.subject, t.object) if isinstance(n, ox.NamedNode)]
+    todo += [ox.NamedNode(iri) for iri in result.unified_targets]
+    terms, module = set(), list(result.project_triples)
+    while todo:
+        node = todo.pop()
+        if node in terms:
+            continue
+        terms.add(node)
+        for t in by_subject.get(node, ()):
+            module.append(t)
+            if t.predicate == subclass and isinstance(t.object, ox.NamedNode):
+                todo.append(t.object)
+            elif isinstance(t.object, ox.BlankNode):
+                todo.append(t.object)  # a restriction or a list: follow it
+    rdf_type = ox.NamedNode(_RDF_TYPE)
+    mentioned = {n for t in module for n in (t.predicate, t.object) if isinstance(n, ox.NamedNode)} - terms
+    module += [t for node in mentioned for t in by_subject.get(node, ()) if t.predicate == rdf_type]
+    return list(dict.fromkeys(module))
+
+
+def check(result: MergeResult, scope: str = "module", shapes: bool = True) -> dict:
+    """Check the merged ontology: consistency by HermiT, and the SHACL shapes on the project terms.
+
+    ``scope="module"`` reasons over :func:`project_module` (seconds);
+    ``scope="full"`` over the whole merged ontology (with the full HPO, about
+    half a minute). The outcome is also written into ``result.report["checks"]``.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> r = merge(Ontology.load(), [SLICES / "hp_slice.obo"])
+    >>> outcome = check(r, shapes=False)
+    >>> outcome["consistency"]["consistent"], outcome["consistency"]["unsatisfiable"]
+    (True, [])
+    """
+    from kgtools.reason import reason
+
+    if scope not in ("module", "full"):
+        raise InputError(f"unknown reasoning scope {scope!r} (expected module or full)")
+    module = project_module(result)
+    report = reason(_ontology_of(result.triples if scope == "full" else module), reasoner="hermit")
+    outcome = {"consistency": {"scope": scope, "triples": len(result.triples if scope == "full" else module),
+                               "consistent": report.consistent, "unsatisfiable": report.unsatisfiable,
+                               "seconds": round(report.seconds, 1)}}
+    if shapes:
+        from kgtools.validate import validate
+
+        onto = _ontology_of(module)
+        # A violation is the project's when its focus is a project term or an axiom about one.
+        project_results = [r for r in validate(onto).results if r.severity == "Violation" and "CCUT:" in r.focus]
+        outcome["shapes"] = {"conforms": not project_results, "violations": [r.as_dict() for r in project_results]}
+    result.report["checks"] = {
+        "consistency": ("consistent" if report.consistent else "INCONSISTENT")
+        + f", {len(report.unsatisfiable)} unsatisfiable ({scope}, {outcome['consistency']['triples']} triples, "
+          f"{outcome['consistency']['seconds']} s)",
+        **({"shapes": "project terms conform" if outcome["shapes"]["conforms"] else
+            f"{len(outcome['shapes']['violations'])} violations on project terms"} if shapes else {}),
+    }
+    result.report["check details"] = outcome
+    return outcome
+
+
+def _ontology_of(triples) -> Ontology:
+    import rdflib
+
+    from kgtools.ontology import _rdflib_term
+
+    graph = rdflib.Graph()
+    blank_nodes: dict = {}
+    for t in triples:
+        graph.add((_rdflib_term(t.subject, blank_nodes), _rdflib_term(t.predicate, blank_nodes),
+                   _rdflib_term(t.object, blank_nodes)))
+    return Ontology(graph)
+
+
+# ---------------------------------------------------------------- report
+def report_text(report: dict) -> str:
+    """The merge report as readable text: counts, then each list.
+
+    Examples
+    --------
+    >>> print(report_text({"inputs": [], "terms added": [], "accounting": {"output triples": 3, "added": 0, "lost": 0, "per input": []}}).splitlines()[0])
+    merged 0 inputs into 3 triples (0 added, 0 lost)
+    """
+    acc = report["accounting"]
+    lines = [f"merged {len(report['inputs'])} inputs into {acc['output triples']} triples "
+             f"({acc['added']} added, {acc['lost']} lost)"]
+    for item in acc["per input"]:
+        lines.append(f"  {item['path']}: {item['triples']} triples, {item['kept as is']} kept as is, "
+                     f"{item['rewritten']} rewritten, {item['already in an earlier input']} already in an earlier input")
+    for check, outcome in report.get("checks", {}).items():
+        lines.append(f"{check}: {outcome}")
+    for key in ("terms unified", "terms added", "label clashes", "conflicting parents", "dangling references",
+                "obsolete targets"):
+        items = report.get(key, [])
+        lines.append(f"{key}: {len(items)}")
+        for item in items:
+            lines.append("  " + "; ".join(f"{k}: {v}" for k, v in item.items()))
+    rewrites = report.get("prefix rewrites", {})
+    lines.append(f"terms rewritten: {len(rewrites)}")
+    for old, new in list(rewrites.items())[:20]:
+        lines.append(f"  {old} -> {new}")
+    if len(rewrites) > 20:
+        lines.append(f"  ... and {len(rewrites) - 20} more (see the JSON report)")
+    return "\n".join(lines) + "\n"
