@@ -1,0 +1,810 @@
+"""Stored SPARQL queries, the engines that run them, and remote triple stores.
+
+The query library is the ``queries/`` folder: one ``.rq`` file per query,
+opened by a header of comment lines that this module reads::
+
+    # title: Forms associated with a condition
+    # description: The forms the text associates with a condition ...
+    #   (indented lines continue the description)
+    # param: condition (entity, default dermatomyositis): the condition
+    # example: kgtools query forms-for-condition --param condition="renal failure"
+
+A parameter has a type -- ``entity`` (a label, synonym, CURIE or IRI, resolved
+with :meth:`~kgtools.ontology.Ontology.lookup`), ``entities`` (the same,
+repeated), ``iri``, ``string``, ``integer`` or ``boolean`` -- and a default,
+or ``optional`` (left unbound), or neither (required). Values are never
+pasted into the query text: a single value is bound with Oxigraph's
+``substitutions`` or rdflib's ``initBindings``; a list, and every value sent
+to a remote endpoint, goes into a ``VALUES`` block at the start of the
+query's outer ``WHERE`` group, written from RDF terms serialised as
+N-Triples (so a quote or an angle bracket in a value stays inside its term).
+
+Three engines run a query: :class:`OxigraphEngine` (the default, an
+in-memory or on-disk :class:`pyoxigraph.Store`), :class:`RdflibEngine`
+(the :class:`rdflib.Graph`) and :class:`RemoteEngine` (any SPARQL 1.1
+endpoint). All return a :class:`Result`, written out in the standard SPARQL
+result formats by :func:`serialize_result`. Every engine is read-only:
+:func:`check_read_only` refuses SPARQL Update and ``SERVICE``.
+
+Examples
+--------
+>>> from kgtools.ontology import Ontology
+>>> onto = Ontology.load()
+>>> result = run_stored(onto, "forms-for-condition", {"condition": "dermatomyositis"})
+>>> [(row["form_label"], row["hedge_label"]) for row in result.records()]
+[('calcinosis universalis', 'as a rule')]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kgtools import resources
+from kgtools.errors import InputError, KgtoolsError
+
+#: Parameter types a stored query may declare.
+PARAM_TYPES = ("entity", "entities", "iri", "string", "integer", "boolean")
+#: Output formats: a readable table, the SPARQL result formats, RDF formats for CONSTRUCT/DESCRIBE.
+RESULT_FORMATS = ("table", "json", "xml", "csv", "tsv")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
+FORMATS = RESULT_FORMATS + GRAPH_FORMATS
+#: Media types of the formats, for HTTP content negotiation.
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"}
+
+
+class QueryError(KgtoolsError):
+    """A query that cannot run: a syntax error, a bad parameter, a refused operation."""
+
+
+class RefusedError(QueryError):
+    """An update, LOAD or SERVICE sent to a read-only engine."""
+
+
+class ResultTooLarge(QueryError):
+    """A result with more rows than the limit allows."""
+
+
+# --------------------------------------------------------------------------- catalogue
+@dataclass(frozen=True)
+class Parameter:
+    """A declared parameter of a stored query."""
+
+    name: str
+    type: str
+    default: str | None = None
+    optional: bool = False
+    description: str = ""
+
+    @property
+    def required(self) -> bool:
+        """Whether the caller must give a value."""
+        return self.default is None and not self.optional
+
+    def as_dict(self) -> dict:
+        """The parameter as plain data."""
+        return {"name": self.name, "type": self.type, "default": self.default, "optional": self.optional,
+                "required": self.required, "description": self.description}
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    """A query of the library: its header fields and its SPARQL text."""
+
+    name: str
+    path: Path
+    title: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    example: str
+    text: str
+
+    def as_dict(self) -> dict:
+        """The query's header as plain data (for JSON output and the endpoint)."""
+        return {"name": self.name, "title": self.title, "description": self.description,
+                "parameters": [p.as_dict() for p in self.parameters], "example": self.example}
+
+
+_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<type>[a-z]+)(?:,\s*(?P<extra>[^)]*))?\)\s*:?\s*(?P<doc>.*)$")
+
+
+def parse_header(text: str, name: str = "query", path: Path | None = None) -> StoredQuery:
+    """Read the header block of a ``.rq`` file into a :class:`StoredQuery`.
+
+    Examples
+    --------
+    >>> q = parse_header('''# title: Forms
+    ... # description: The forms,
+    ... #   one per row.
+    ... # param: form (entity, default calcinosis cutis): the root form
+    ... # example: kgtools query forms
+    ... SELECT ?form WHERE { ?form ?p ?o }''', "forms")
+    >>> q.description, q.parameters[0].default
+    ('The forms, one per row.', 'calcinosis cutis')
+    """
+    fields: dict[str, list[str]] = {"title": [], "description": [], "param": [], "example": []}
+    last = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        body = stripped[1:]
+        match = re.match(r"\s*(title|description|param|example):\s*(.*)$", body)
+        if match:
+            last = match.group(1)
+            fields[last].append(match.group(2).strip())
+        elif last and body.startswith("  ") and body.strip():
+            fields[last][-1] += " " + body.strip()
+    where = path or name
+    if not fields["title"]:
+        raise QueryError(f"{where}: the header has no '# title:' line")
+    parameters = []
+    for spec in fields["param"]:
+        match = _PARAM_RE.match(spec)
+        if not match or match.group("type") not in PARAM_TYPES:
+            raise QueryError(f"{where}: bad parameter line {spec!r} "
+                             f"(expected 'NAME (TYPE[, default VALUE | optional]): description', TYPE one of {', '.join(PARAM_TYPES)})")
+        extra = (match.group("extra") or "").strip()
+        default = extra[len("default"):].strip() if extra.startswith("default") else None
+        parameters.append(Parameter(match.group("name"), match.group("type"), default or None, extra == "optional",
+                                    match.group("doc").strip()))
+    return StoredQuery(name, path or Path(name), fields["title"][0], " ".join(fields["description"]),
+                       tuple(parameters), " ".join(fields["example"]), text)
+
+
+def catalog(directory: str | Path | None = None) -> dict[str, StoredQuery]:
+    """The stored queries by name (the file name without ``.rq``), sorted.
+
+    Examples
+    --------
+    >>> queries = catalog()
+    >>> len(queries) >= 15 and "differential" in queries
+    True
+    """
+    directory = Path(directory) if directory else resources.data_dir("queries")
+    return {path.stem: parse_header(path.read_text(encoding="utf-8"), path.stem, path)
+            for path in sorted(directory.glob("*.rq"))}
+
+
+def get_query(name_or_file: str) -> StoredQuery:
+    """A stored query by name, or a ``.rq``/``.sparql`` file by path (its header is optional then).
+
+    Examples
+    --------
+    >>> get_query("forms").title
+    'Forms of calcinosis cutis and their hierarchy'
+    """
+    queries = catalog()
+    if name_or_file in queries:
+        return queries[name_or_file]
+    path = Path(name_or_file)
+    if path.suffix in (".rq", ".sparql") or path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as err:
+            raise InputError(f"{path}: cannot read ({err.strerror})") from None
+        if not re.search(r"^\s*#\s*title:", text, re.M):
+            text = f"# title: {path.name}\n" + text
+        return parse_header(text, path.stem, path)
+    import difflib
+
+    close = difflib.get_close_matches(name_or_file, list(queries), n=3)
+    hint = f"; did you mean: {', '.join(close)}?" if close else " (see `kgtools queries`)"
+    raise QueryError(f"unknown query {name_or_file!r}{hint}")
+
+
+# --------------------------------------------------------------------------- query text
+def _code_spans(text: str):
+    """Yield (start, end) of the parts of a query that are SPARQL code, skipping
+    comments, string literals and IRIs -- where a keyword cannot hide."""
+    pattern = re.compile(r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                         r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>', re.S)
+    position = 0
+    for match in pattern.finditer(text):
+        yield position, match.start()
+        position = match.end()
+    yield position, len(text)
+
+
+def _keywords(text: str) -> list[tuple[str, int]]:
+    """The bare words of a query's code (not in strings, IRIs or comments), upper-cased, with positions."""
+    words = []
+    for start, end in _code_spans(text):
+        for match in re.finditer(r"(?<![?$:\w])[A-Za-z_]+(?![\w:])", text[start:end]):
+            words.append((match.group(0).upper(), start + match.start()))
+    return words
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of a query.
+
+    Examples
+    --------
+    >>> query_form("PREFIX ex: <http://e/select#> # ask\\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    """
+    for word, _ in _keywords(text):
+        if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return word
+        if word in _UPDATE_KEYWORDS:
+            break
+    raise QueryError("not a SPARQL query (expected SELECT, ASK, CONSTRUCT or DESCRIBE)")
+
+
+def check_read_only(text: str) -> None:
+    """Refuse SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP...) and SERVICE.
+
+    The engines are read-only, and a ``SERVICE`` clause would make the engine
+    fetch from another host. Words inside strings, IRIs and comments do not count.
+
+    Examples
+    --------
+    >>> check_read_only('SELECT * WHERE { ?s ?p "DROP ALL" } # LOAD')
+    >>> check_read_only("DROP ALL")
+    Traceback (most recent call last):
+    ...
+    kgtools.query.RefusedError: SPARQL Update (DROP) is refused: this store is read-only
+    """
+    for word, _ in _keywords(text):
+        if word in _UPDATE_KEYWORDS:
+            raise RefusedError(f"SPARQL Update ({word}) is refused: this store is read-only")
+        if word == "SERVICE":
+            raise RefusedError("SERVICE is refused: queries run on this store only, never on other hosts")
+
+
+_MARKER = re.compile(r"^[ \t]*#[ \t]*@parameters[ \t]*$", re.M)
+
+
+def insert_values(text: str, values: dict[str, list]) -> str:
+    """Put ``VALUES`` blocks for the given variables at the start of the outer WHERE group,
+    or where a comment line ``# @parameters`` stands.
+
+    The values are :mod:`pyoxigraph` terms, written in their N-Triples form,
+    which escapes quotes and cannot hold an unescaped ``>``.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> insert_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": [ox.Literal('a "b" } .')]})
+    'SELECT ?s WHERE { VALUES ?o { "a \\\\"b\\\\" } ." } ?s ?p ?o }'
+    """
+    if not values:
+        return text
+    block = " ".join(f"VALUES ?{name} {{ {' '.join(str(term) for term in terms)} }}" for name, terms in values.items())
+    marker = _MARKER.search(text)
+    if marker:
+        # The query says where its parameters belong (inside a subquery, say).
+        return f"{text[:marker.start()]}{block}{text[marker.end():]}"
+    form = query_form(text)
+    brace = None
+    for word, position in _keywords(text):
+        if word == "WHERE":
+            brace = text.index("{", position)
+            break
+    if brace is None and form in ("SELECT", "ASK"):
+        # "WHERE" is optional: the first brace of the code then opens the pattern.
+        for start, end in _code_spans(text):
+            found = text.find("{", start, end)
+            if found >= 0:
+                brace = found
+                break
+    if brace is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    return f"{text[:brace + 1]} {block}{text[brace + 1:]}"
+
+
+# --------------------------------------------------------------------------- parameters
+def bind_parameters(onto, query: StoredQuery, given: dict[str, str | list[str]]) -> dict[str, object]:
+    """Turn the caller's parameter values (strings) into RDF terms.
+
+    ``entity`` values are looked up in the ontology (label, synonym, CURIE or
+    IRI); ``entities`` take a list (or one comma-free string); unknown names
+    and values of the wrong type raise :class:`QueryError` /
+    :class:`~kgtools.errors.UnknownTermError`. The result maps each variable
+    to a :mod:`pyoxigraph` term, or to a list of terms for ``entities``.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> bound = bind_parameters(Ontology.load(), get_query("forms-for-condition"), {"condition": "renal failure"})
+    >>> bound["condition"].value
+    'http://purl.obolibrary.org/obo/CCUT_0003006'
+    """
+    import pyoxigraph as ox
+
+    declared = {p.name: p for p in query.parameters}
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        names = ", ".join(declared) or "none"
+        raise QueryError(f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {names})")
+    bound: dict[str, object] = {}
+    for param in query.parameters:
+        value = given.get(param.name, param.default)
+        if value is None or value == [] or value == "":
+            if param.required:
+                raise QueryError(f"query {query.name!r} needs the parameter {param.name!r} ({param.type})")
+            continue
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if param.type != "entities" and len(values) > 1:
+            raise QueryError(f"parameter {param.name!r} takes one value, got {len(values)}")
+        terms = [_term(onto, param, str(v)) for v in values]
+        bound[param.name] = terms if param.type == "entities" else terms[0]
+    return bound
+
+
+def _term(onto, param: Parameter, value: str):
+    import pyoxigraph as ox
+
+    try:
+        if param.type in ("entity", "entities"):
+            return ox.NamedNode(onto.lookup(value).iri)
+        if param.type == "iri":
+            return ox.NamedNode(onto.expand(value) or value if ":" in value and "//" not in value else value)
+        if param.type == "integer":
+            return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
+        if param.type == "boolean":
+            if value.lower() not in ("true", "false"):
+                raise ValueError(value)
+            return ox.Literal(value.lower(), datatype=ox.NamedNode(_XSD + "boolean"))
+        return ox.Literal(value)
+    except ValueError:
+        raise QueryError(f"parameter {param.name!r}: {value!r} is not a valid {param.type}") from None
+
+
+# --------------------------------------------------------------------------- results
+@dataclass
+class Result:
+    """What a query returned: solutions (``kind="bindings"``), a boolean, or triples (``kind="graph"``).
+
+    Rows hold :mod:`pyoxigraph` terms (or None where a variable is unbound),
+    whichever engine ran the query.
+    """
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list = field(default_factory=list)
+
+    def records(self) -> list[dict]:
+        """The rows as dicts of plain values (IRIs and literal values as strings, numbers as numbers).
+
+        Examples
+        --------
+        >>> import pyoxigraph as ox
+        >>> Result("bindings", ["n"], [(ox.Literal("3", datatype=ox.NamedNode(_XSD + "integer")),)]).records()
+        [{'n': 3}]
+        """
+        return [{var: _plain(term) for var, term in zip(self.variables, row)} for row in self.rows]
+
+    def normalized(self) -> set:
+        """The rows (or triples) as a set of N-Triples strings, blank nodes made anonymous:
+        the form in which two engines' answers compare equal."""
+        def nt(term):
+            if term is None:
+                return None
+            return "_:b" if type(term).__name__ == "BlankNode" else str(term)
+
+        if self.kind == "boolean":
+            return {self.boolean}
+        if self.kind == "graph":
+            return {tuple(nt(t) for t in (tr.subject, tr.predicate, tr.object)) for tr in self.triples}
+        return {tuple(nt(t) for t in row) for row in self.rows}
+
+
+def _plain(term):
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype in (_XSD + "integer", _XSD + "int", _XSD + "long"):
+            return int(term.value)
+        if datatype in (_XSD + "decimal", _XSD + "double", _XSD + "float"):
+            return float(term.value)
+        if datatype == _XSD + "boolean":
+            return term.value == "true"
+    return term.value
+
+
+def _to_json(result: Result) -> bytes:
+    """The SPARQL 1.1 JSON results of a SELECT or ASK result."""
+    import pyoxigraph as ox
+
+    if result.kind == "boolean":
+        return json.dumps({"head": {}, "boolean": result.boolean}).encode()
+
+    def cell(term):
+        if isinstance(term, ox.NamedNode):
+            return {"type": "uri", "value": term.value}
+        if isinstance(term, ox.BlankNode):
+            return {"type": "bnode", "value": term.value}
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD + "string":
+            out["datatype"] = term.datatype.value
+        return out
+
+    bindings = [{var: cell(term) for var, term in zip(result.variables, row) if term is not None} for row in result.rows]
+    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
+                      ensure_ascii=False).encode("utf-8")
+
+
+def serialize_result(result: Result, fmt: str) -> bytes:
+    """A result in a standard format: json, xml, csv, tsv (SELECT, ASK) or
+    turtle, ntriples, jsonld, rdfxml (CONSTRUCT, DESCRIBE).
+
+    SPARQL result formats are written by Oxigraph's serialisers.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> print(serialize_result(Result("bindings", ["x"], [(ox.NamedNode("http://e/a"),)]), "csv").decode())
+    x\r
+    http://e/a\r
+    <BLANKLINE>
+    """
+    import pyoxigraph as ox
+
+    from kgtools.ontology import OBO, load_prefixes
+
+    if result.kind == "graph":
+        names = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
+        if fmt not in names:
+            raise QueryError(f"a {result.kind} result is written as {', '.join(GRAPH_FORMATS)}, not {fmt}")
+        prefixes = None if fmt == "ntriples" else dict(load_prefixes(), obo=OBO)
+        return ox.serialize(result.triples, format=getattr(ox.RdfFormat, names[fmt]), prefixes=prefixes)
+    names = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
+    if fmt not in names:
+        raise QueryError(f"a {'SELECT' if result.kind == 'bindings' else 'ASK'} result is written as "
+                         f"{', '.join(RESULT_FORMATS)}, not {fmt}")
+    data = _to_json(result)
+    if fmt == "json":
+        return data
+    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=getattr(ox.QueryResultsFormat, names[fmt]))
+
+
+def table(result: Result, curie=None) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of strings for a readable table: IRIs as CURIEs, literals as their text.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> from kgtools.ontology import converter
+    >>> table(Result("bindings", ["form"], [(ox.NamedNode("http://purl.obolibrary.org/obo/CCUT_0001004"),)]),
+    ...       converter().compress)
+    (['form'], [['CCUT:0001004']])
+    """
+    import pyoxigraph as ox
+
+    def show(term):
+        if term is None:
+            return ""
+        if isinstance(term, ox.NamedNode):
+            return (curie(term.value) if curie else None) or term.value
+        if isinstance(term, ox.BlankNode):
+            return f"_:{term.value}"
+        return term.value
+
+    if result.kind == "boolean":
+        return ["answer"], [["yes" if result.boolean else "no"]]
+    if result.kind == "graph":
+        return ["subject", "predicate", "object"], [[show(t.subject), show(t.predicate), show(t.object)]
+                                                    for t in result.triples]
+    return list(result.variables), [[show(term) for term in row] for row in result.rows]
+
+
+# --------------------------------------------------------------------------- engines
+def _split_bindings(bindings: dict) -> tuple[dict, dict]:
+    """Single values (bound natively) apart from lists (bound with VALUES)."""
+    single = {k: v for k, v in bindings.items() if not isinstance(v, list)}
+    lists = {k: v for k, v in bindings.items() if isinstance(v, list)}
+    return single, lists
+
+
+def _take(rows, max_rows: int | None) -> list:
+    out = []
+    for row in rows:
+        if max_rows is not None and len(out) >= max_rows:
+            raise ResultTooLarge(f"the result has more than {max_rows} rows; add a LIMIT to the query")
+        out.append(row)
+    return out
+
+
+class OxigraphEngine:
+    """Runs queries on a :class:`pyoxigraph.Store` (in memory, or on disk).
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> engine = OxigraphEngine.from_ontology(Ontology.load())
+    >>> engine.run("ASK { ?s ?p ?o }").boolean
+    True
+    """
+
+    name = "oxigraph"
+
+    def __init__(self, store):
+        self.store = store
+
+    @classmethod
+    def from_ontology(cls, onto, directory: str | Path | None = None) -> "OxigraphEngine":
+        """An engine over the ontology: in memory, or in a store directory (filled once, reused after)."""
+        import pyoxigraph as ox
+
+        from kgtools.ontology import oxigraph_triples
+
+        if directory is None:
+            store = ox.Store()
+        else:
+            try:
+                store = ox.Store(str(directory))
+            except OSError as err:
+                raise InputError(f"{directory}: cannot open the store ({err})") from None
+            if len(store):
+                return cls(store)
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in oxigraph_triples(onto.graph))
+        store.flush()
+        return cls(store)
+
+    def run(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
+        """Run a read-only query with parameters bound as RDF terms."""
+        import pyoxigraph as ox
+
+        check_read_only(text)
+        single, lists = _split_bindings(bindings or {})
+        text = insert_values(text, lists)
+        try:
+            answer = self.store.query(text, substitutions={ox.Variable(k): v for k, v in single.items()} or None)
+        except SyntaxError as err:
+            raise QueryError(f"SPARQL syntax error: {err}") from None
+        except OSError as err:
+            raise QueryError(f"the query failed: {err}") from None
+        except RuntimeError as err:
+            # Oxigraph substitutes only variables a SELECT projects.
+            raise QueryError(f"cannot bind {', '.join('?' + k for k in single)}: {err}") from None
+        if isinstance(answer, ox.QueryBoolean):
+            return Result("boolean", boolean=bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            return Result("graph", triples=_take(answer, max_rows))
+        variables = [v.value for v in answer.variables]
+        rows = _take((tuple(solution[v] for v in variables) for solution in answer), max_rows)
+        return Result("bindings", variables, rows)
+
+
+class RdflibEngine:
+    """Runs queries on an :class:`rdflib.Graph` with rdflib's SPARQL engine.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> RdflibEngine(Ontology.load().graph).run("ASK { ?s ?p ?o }").boolean
+    True
+    """
+
+    name = "rdflib"
+
+    def __init__(self, graph):
+        self.graph = graph
+
+    def run(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
+        """Run a read-only query with parameters bound as RDF terms."""
+        import rdflib
+
+        check_read_only(text)
+        single, lists = _split_bindings(bindings or {})
+        text = insert_values(text, lists)
+        init = {k: _rdflib(v) for k, v in single.items()}
+        try:
+            answer = self.graph.query(text, initBindings=init)
+            if answer.type == "ASK":
+                return Result("boolean", boolean=bool(answer.askAnswer))
+            if answer.type in ("CONSTRUCT", "DESCRIBE"):
+                from kgtools.ontology import oxigraph_triples
+
+                return Result("graph", triples=_take(oxigraph_triples(answer.graph), max_rows))
+            variables = [str(v) for v in answer.vars]
+            cache: dict = {}
+            rows = _take((tuple(_oxigraph(term, cache) for term in row) for row in answer), max_rows)
+        except QueryError:
+            raise
+        except Exception as err:  # rdflib raises pyparsing and assorted errors for bad queries
+            raise QueryError(f"SPARQL error: {err}") from None
+        return Result("bindings", variables, rows)
+
+
+def _rdflib(term):
+    import pyoxigraph as ox
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD + "string":
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def _oxigraph(term, cache):
+    import pyoxigraph as ox
+    import rdflib
+
+    if term is None:
+        return None
+    found = cache.get(term)
+    if found is None:
+        if isinstance(term, rdflib.URIRef):
+            found = ox.NamedNode(str(term))
+        elif isinstance(term, rdflib.BNode):
+            found = ox.BlankNode(str(term))
+        elif term.language:
+            found = ox.Literal(str(term), language=term.language)
+        elif term.datatype:
+            # rdflib keeps a literal's lexical form; Oxigraph returns the canonical one.
+            lexical = str(term)
+            if term.datatype in (rdflib.XSD.integer,) and term.value is not None:
+                lexical = str(int(term.value))
+            found = ox.Literal(lexical, datatype=ox.NamedNode(str(term.datatype)))
+        else:
+            found = ox.Literal(str(term))
+        cache[term] = found
+    return found
+
+
+class RemoteEngine:
+    """Runs queries on a SPARQL 1.1 Protocol endpoint (POST, ``application/sparql-query``).
+
+    Parameters are bound with a ``VALUES`` block, the one binding a remote
+    endpoint understands.
+    """
+
+    name = "remote"
+
+    def __init__(self, endpoint: str, timeout: float = 60):
+        if not endpoint.startswith(("http://", "https://")):
+            raise InputError(f"endpoint {endpoint!r} is not an http(s) URL")
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def run(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
+        """Send the query; read the answer as SPARQL JSON results or N-Triples."""
+        import pyoxigraph as ox
+
+        check_read_only(text)
+        text = insert_values(text, {k: v if isinstance(v, list) else [v] for k, v in (bindings or {}).items()})
+        graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+        accept = MEDIA_TYPES["ntriples"] if graph else MEDIA_TYPES["json"]
+        data = _http("POST", self.endpoint, text.encode("utf-8"),
+                     {"Content-Type": "application/sparql-query", "Accept": accept}, self.timeout)
+        if graph:
+            return Result("graph", triples=_take(ox.parse(data, format=ox.RdfFormat.N_TRIPLES), max_rows))
+        answer = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        if isinstance(answer, ox.QueryBoolean):
+            return Result("boolean", boolean=bool(answer))
+        variables = [v.value for v in answer.variables]
+        rows = _take((tuple(solution[v] for v in variables) for solution in answer), max_rows)
+        return Result("bindings", variables, rows)
+
+
+def _http(method: str, url: str, body: bytes | None, headers: dict, timeout: float) -> bytes:
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.read()
+    except urllib.error.HTTPError as err:
+        detail = err.read().decode("utf-8", "replace").strip().splitlines()
+        raise KgtoolsError(f"{url}: HTTP {err.code} {err.reason}" + (f": {detail[0][:300]}" if detail else "")) from None
+    except (urllib.error.URLError, OSError) as err:
+        reason = getattr(err, "reason", err)
+        raise KgtoolsError(f"{url}: cannot connect ({reason})") from None
+
+
+ENGINES = ("oxigraph", "rdflib")
+
+
+def open_engine(onto, engine: str = "oxigraph", store: str | Path | None = None, endpoint: str | None = None):
+    """The engine to run queries with: a remote endpoint when given, else Oxigraph or rdflib.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> open_engine(Ontology.load(), "rdflib").name
+    'rdflib'
+    """
+    if endpoint:
+        return RemoteEngine(endpoint)
+    if engine == "rdflib":
+        if store:
+            raise InputError("--store is a directory of the Oxigraph engine; it does not apply to --engine rdflib")
+        return RdflibEngine(onto.graph)
+    if engine != "oxigraph":
+        raise InputError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
+    return OxigraphEngine.from_ontology(onto, store)
+
+
+def run_stored(onto, name_or_file: str, params: dict | None = None, engine=None, max_rows: int | None = None) -> Result:
+    """Run a stored query (by name) or a query file, with its parameters bound.
+
+    ``engine`` defaults to an in-memory Oxigraph store of ``onto``.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> onto = Ontology.load()
+    >>> rows = run_stored(onto, "forms-by-mechanism", {"mechanism": "hypercalcemia"}).records()
+    >>> sorted({row["form_label"] for row in rows})
+    ['calciphylaxis', 'cutaneous metastatic calcinosis', 'metastatic calcinosis cutis']
+    """
+    query = get_query(name_or_file)
+    bindings = bind_parameters(onto, query, params or {})
+    engine = engine or OxigraphEngine.from_ontology(onto)
+    return engine.run(query.text, bindings, max_rows=max_rows)
+
+
+def parse_params(pairs: tuple[str, ...] | list[str]) -> dict[str, str | list[str]]:
+    """``k=v`` strings into a dict; a repeated key gives a list.
+
+    Examples
+    --------
+    >>> parse_params(["finding=calcium deposit", "finding=infarctive necrosis", "form=calciphylaxis"])
+    {'finding': ['calcium deposit', 'infarctive necrosis'], 'form': 'calciphylaxis'}
+    """
+    params: dict[str, str | list[str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--param {pair!r}: expected NAME=VALUE")
+        key = key.strip()
+        if key in params:
+            previous = params[key]
+            params[key] = (previous if isinstance(previous, list) else [previous]) + [value]
+        else:
+            params[key] = value
+    return params
+
+
+# --------------------------------------------------------------------------- remote stores
+def push(onto, endpoint: str, graph: str | None = None, replace: bool = True, timeout: float = 120) -> int:
+    """Load the ontology into a SPARQL 1.1 Graph Store Protocol store.
+
+    ``endpoint`` is the store's graph store URL (Oxigraph: ``http://host:7878/store``);
+    the triples go to the named graph ``graph``, or the default graph. ``replace``
+    sends HTTP PUT (the graph's content is replaced), otherwise POST (added to it).
+    Returns the number of triples sent.
+    """
+    if not endpoint.startswith(("http://", "https://")):
+        raise InputError(f"endpoint {endpoint!r} is not an http(s) URL")
+    if graph is not None:
+        import pyoxigraph as ox
+
+        try:
+            ox.NamedNode(graph)
+        except ValueError:
+            raise InputError(f"--graph {graph!r} is not a valid IRI") from None
+    target = urllib.parse.urlencode({"graph": graph}) if graph else "default"
+    url = endpoint + ("&" if "?" in endpoint else "?") + target
+    data = onto.serialize("nt").encode("utf-8")
+    _http("PUT" if replace else "POST", url, data, {"Content-Type": MEDIA_TYPES["ntriples"]}, timeout)
+    return len(onto.graph)
