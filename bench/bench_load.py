@@ -1,4 +1,4 @@
-"""Measure start-up and the core steps on the packaged ontology.
+"""Measure start-up, the core steps, validation and reasoning on the packaged ontology.
 
 Run: .venv/bin/python bench/bench_load.py [--repeat N]
 Prints the median wall time of each step over N runs (default 5).
@@ -27,6 +27,8 @@ def main():
 
     from kgtools import provenance
     from kgtools.ontology import Ontology
+    from kgtools.reason import reason
+    from kgtools.validate import validate
 
     onto = Ontology.load()
     steps = {
@@ -35,6 +37,9 @@ def main():
         "load the packaged ontology": Ontology.load,
         "coverage of the source text": lambda: provenance.coverage(onto),
         "serialise to RDF/XML": lambda: onto.serialize("owl"),
+        "validate against the SHACL shapes": lambda: validate(onto),
+        "reason with HermiT (Java)": lambda: reason(onto, "hermit"),
+        "materialise OWL 2 RL (owlrl)": lambda: reason(onto, "owlrl"),
     }
     print(f"{len(onto.graph)} triples; median of {repeat} runs")
     for name, action in steps.items():
