@@ -589,5 +589,229 @@ def _print_reasoning(report) -> None:
             console.print(f"  {escape(str(axiom))}")
 
 
+
+@main.command("queries")
+@format_option("text", "json")
+def list_queries(fmt):
+    """List the stored SPARQL queries with their descriptions and parameters."""
+    from kgtools.query import catalog
+
+    stored = catalog()
+    if fmt == "json":
+        return _json([q.as_dict() for q in stored.values()])
+    console = _console()
+    for query in stored.values():
+        console.print(f"[bold]{query.name}[/bold]  {query.title}", markup=True, highlight=False)
+        console.print(f"  {query.description}", markup=False)
+        for param in query.parameters:
+            default = "required" if param.required else ("optional" if param.default is None else f"default: {param.default}")
+            console.print(f"  --param {param.name}=… ({param.type}, {default}) {param.description}", markup=False)
+        console.print(f"  e.g. {query.example}", markup=False)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the query (labels, CURIEs and IRIs are looked up); repeat for several.")
+@format_option("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld", "rdfxml")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="The embedded SPARQL engine.")
+@click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store directory (filled on first use).")
+@click.option("--endpoint", metavar="URL", help="Run on this SPARQL endpoint instead (e.g. http://host:7878/query).")
+@input_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
+def query(name, params, fmt, engine, store, endpoint, inputs, output):
+    """Run a stored query (see `kgtools queries`) or a .rq file, with typed parameters.
+
+    \b
+    Examples:
+      kgtools query forms-for-condition --param condition=dermatomyositis
+      kgtools query differential --param finding="calcium deposit" --param finding=bulla
+      kgtools query provenance --param line=51 --format csv
+      kgtools query my-query.rq --engine rdflib
+    """
+    from kgtools import query as q
+
+    onto = _load(inputs)
+    result = q.run_stored(onto, name, q.parse_params(params), q.open_engine(onto, engine, store, endpoint))
+    if fmt == "table":
+        headers, rows = q.table(result, onto.curie)
+        if output:
+            return _write_or_print("\n".join("\t".join(r) for r in [headers, *rows]) + "\n", output)
+        return _table(q.get_query(name).title, headers, rows)
+    _write_or_print(q.serialize_result(result, fmt).decode("utf-8"), output)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=int, default=7879, show_default=True, help="Port (0: any free port).")
+@click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store directory (filled on first use).")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds a query may run.")
+@click.option("--max-rows", type=int, default=10000, show_default=True, help="Most rows (or triples) in a result.")
+@click.option("--workers", type=int, default=2, show_default=True, help="Queries run side by side.")
+@input_option
+def serve(host, port, store, timeout, max_rows, workers, inputs):
+    """Serve the ontology as a read-only SPARQL 1.1 endpoint, with the stored queries and a browser page.
+
+    \b
+    GET /                      a page to write and run queries
+    GET|POST /sparql?query=…   SPARQL 1.1 Protocol (JSON, XML, CSV, TSV; Turtle, JSON-LD)
+    GET /queries/NAME?k=v      a stored query with its parameters
+    Updates, LOAD and SERVICE are refused (403); a query over --timeout is stopped (503).
+    """
+    from kgtools.serve import QueryService, make_server
+
+    service = QueryService(inputs, store, workers=workers, timeout=timeout, max_rows=max_rows)
+    try:
+        server = make_server(service, host, port)
+        bound_host, bound_port = server.server_address[:2]
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo(f"kgtools: warning: listening on {host}, reachable from other machines", err=True)
+        click.echo(f"serving on http://{bound_host}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
+        server.serve_forever()
+    finally:
+        service.close()
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol URL of the store (Oxigraph: http://host:7878/store).")
+@click.option("--graph", metavar="IRI", help="Named graph to load into (default: the default graph).")
+@click.option("--append", is_flag=True, help="Add to the graph (HTTP POST) instead of replacing it (PUT).")
+@input_option
+def push(endpoint, graph, append, inputs):
+    """Load the ontology into a triple store over the SPARQL 1.1 Graph Store Protocol."""
+    from kgtools.query import push as push_graph
+
+    count = push_graph(_load(inputs), endpoint, graph, replace=not append)
+    click.echo(f"{'added' if append else 'loaded'} {count} triples into {graph or 'the default graph'} at {endpoint}")
+
+
+@main.command()
+@input_option
+@click.option("-o", "--output", "--out", "output", type=click.Path(file_okay=False), default="release",
+              show_default=True, help="Folder to write the release files into (created if missing).")
+def release(inputs, output):
+    """Write the release files: OWL, Turtle, OBO, OBO Graphs JSON and JSON-LD; main, full and base variants.
+
+    \b
+    Example:
+      kgtools release -o release
+    """
+    from kgtools.release import release as write_release
+
+    files = write_release(_load(inputs), output)
+    _table(None, ["file", "bytes"], [[str(f), f.stat().st_size] for f in files])
+
+
+@main.command()
+@input_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
+@click.option("--check", is_flag=True,
+              help="Compare with the packaged mappings/calcinosis.sssom.tsv instead; exit 1 if they differ.")
+def mappings(inputs, output, check):
+    """Generate the SSSOM mapping set from the ontology's cross-references.
+
+    \b
+    Examples:
+      kgtools mappings -o mappings/calcinosis.sssom.tsv
+      kgtools mappings --check
+    """
+    from kgtools import mappings as sssom
+
+    text = sssom.generate(_load(inputs))
+    if check:
+        same = sssom.mappings_path().read_text() == text
+        click.echo(f"{sssom.mappings_path()}: {'up to date' if same else 'differs from the ontology; regenerate it'}")
+        if not same:
+            sys.exit(EXIT_FAILED)
+        return
+    _write_or_print(text, output)
+
+
+def _progress_steps():
+    """A progress display for long steps: a rich spinner on stderr when it is a terminal, else nothing."""
+    from contextlib import nullcontext
+
+    console = _console(stderr=True)
+    if not console.is_terminal:
+        return nullcontext(lambda name: None)
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    class _Steps(Progress):
+        def __enter__(self):
+            super().__enter__()
+            self._task = self.add_task("", total=None)
+            return lambda name: self.update(self._task, description=name)
+
+    return _Steps(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                  transient=True)
+
+
+@main.command()
+@click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="OTHER...")
+@input_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Merged ontology to write: .owl (RDF/XML), .ttl or .nt.")
+@click.option("--unify", type=click.Choice(["exact", "none"]), default="exact", show_default=True,
+              help="Unify project terms with the targets of their exact mappings, or not.")
+@click.option("--replace-iris", is_flag=True, help="Unify by replacing project IRIs (default: owl:equivalentClass).")
+@click.option("--report", type=click.Path(dir_okay=False), help="Write the report as JSON to this file.")
+@click.option("--reason", "scope", type=click.Choice(["module", "full", "none"]), default="module", show_default=True,
+              help="HermiT over the project and the terms it touches, over everything, or not at all.")
+def merge(others, inputs, output, unify, replace_iris, report, scope):
+    """Merge the ontology into other ontologies (OWL or OBO): the full HPO, MONDO, DOID, UBERON...
+
+    Prints the report; exits 1 if the merge lost a triple, is inconsistent, or
+    a project term breaks a SHACL shape.
+
+    \b
+    Example:
+      kgtools merge hp.obo -o merged.owl --report merge-report.json
+    """
+    from kgtools.io import write_atomic
+    from kgtools.merge import check
+    from kgtools.merge import merge as run_merge
+
+    onto = _load(inputs)
+    with _progress_steps() as step:
+        result = run_merge(onto, list(others), unify=unify, replace_iris=replace_iris, on_step=step)
+        if scope != "none":
+            step("checking: HermiT and the SHACL shapes")
+            outcome = check(result, scope=scope)
+        if output:
+            step(f"writing {output}")
+            write_atomic(output, result.serialize(Path(output).suffix.lstrip(".").lower() or "owl"))
+    if report:
+        write_atomic(report, json.dumps(result.report, indent=2, ensure_ascii=False) + "\n")
+    click.echo(result.text(), nl=False)
+    failed = result.report["accounting"]["lost"] > 0
+    if scope != "none":
+        failed = failed or not outcome["consistency"]["consistent"] or not outcome["shapes"]["conforms"]
+    if failed:
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@click.argument("other", type=click.Path(dir_okay=False))
+@input_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="SSSOM file to write (default: standard output).")
+@click.option("--include-existing", is_flag=True,
+              help="Also write the mappings the ontology already has that the matching found again.")
+def align(other, inputs, output, include_existing):
+    """Propose mappings to another ontology (OWL or OBO) by matching labels and synonyms, as SSSOM for review.
+
+    \b
+    Example:
+      kgtools align hp.obo -o proposed.sssom.tsv
+    """
+    from kgtools.align import align as run_align
+
+    result = run_align(_load(inputs), other)
+    _write_or_print(result.sssom(include_existing), output)
+    click.echo(f"{len(result.proposed)} new mappings proposed; {len(result.existing)} existing mappings found again"
+               + ("" if include_existing else " (not written; --include-existing writes them)"), err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
