@@ -13,11 +13,13 @@ A parameter has a type -- ``entity`` (a label, synonym, CURIE or IRI, resolved
 with :meth:`~kgtools.ontology.Ontology.lookup`), ``entities`` (the same,
 repeated), ``iri``, ``string``, ``integer`` or ``boolean`` -- and a default,
 or ``optional`` (left unbound), or neither (required). Values are never
-pasted into the query text: a single value is bound with Oxigraph's
-``substitutions`` or rdflib's ``initBindings``; a list, and every value sent
-to a remote endpoint, goes into a ``VALUES`` block at the start of the
-query's outer ``WHERE`` group, written from RDF terms serialised as
-N-Triples (so a quote or an angle bracket in a value stays inside its term).
+pasted into the query text: on every engine they are bound as RDF terms in
+a ``VALUES`` block at the start of the query's outer ``WHERE`` group (or
+where a ``# @parameters`` comment line stands), written from RDF terms
+serialised as N-Triples, so a quote or an angle bracket in a value stays
+inside its term. (Oxigraph's ``substitutions`` bind only projected
+variables, unseen by a FILTER; rdflib's ``initBindings`` leak into
+subqueries: the same VALUES block gives the same answer everywhere.)
 
 Three engines run a query: :class:`OxigraphEngine` (the default, an
 in-memory or on-disk :class:`pyoxigraph.Store`), :class:`RdflibEngine`
@@ -516,11 +518,8 @@ def table(result: Result, curie=None) -> tuple[list[str], list[list[str]]]:
 
 
 # --------------------------------------------------------------------------- engines
-def _split_bindings(bindings: dict) -> tuple[dict, dict]:
-    """Single values (bound natively) apart from lists (bound with VALUES)."""
-    single = {k: v for k, v in bindings.items() if not isinstance(v, list)}
-    lists = {k: v for k, v in bindings.items() if isinstance(v, list)}
-    return single, lists
+def _as_lists(bindings: dict | None) -> dict[str, list]:
+    return {k: v if isinstance(v, list) else [v] for k, v in (bindings or {}).items()}
 
 
 def _take(rows, max_rows: int | None) -> list:
@@ -573,17 +572,15 @@ class OxigraphEngine:
         import pyoxigraph as ox
 
         check_read_only(text)
-        single, lists = _split_bindings(bindings or {})
-        text = insert_values(text, lists)
+        # A VALUES block, not Oxigraph's ``substitutions``: those bind a variable in the
+        # projection only, so a FILTER (EXISTS) over the parameter would not see it.
+        text = insert_values(text, _as_lists(bindings))
         try:
-            answer = self.store.query(text, substitutions={ox.Variable(k): v for k, v in single.items()} or None)
+            answer = self.store.query(text)
         except SyntaxError as err:
             raise QueryError(f"SPARQL syntax error: {err}") from None
         except OSError as err:
             raise QueryError(f"the query failed: {err}") from None
-        except RuntimeError as err:
-            # Oxigraph substitutes only variables a SELECT projects.
-            raise QueryError(f"cannot bind {', '.join('?' + k for k in single)}: {err}") from None
         if isinstance(answer, ox.QueryBoolean):
             return Result("boolean", boolean=bool(answer))
         if isinstance(answer, ox.QueryTriples):
@@ -610,14 +607,12 @@ class RdflibEngine:
 
     def run(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
         """Run a read-only query with parameters bound as RDF terms."""
-        import rdflib
-
         check_read_only(text)
-        single, lists = _split_bindings(bindings or {})
-        text = insert_values(text, lists)
-        init = {k: _rdflib(v) for k, v in single.items()}
+        # A VALUES block, not rdflib's ``initBindings``: those also bind a variable of the
+        # same name inside a subquery, where it is another variable.
+        text = insert_values(text, _as_lists(bindings))
         try:
-            answer = self.graph.query(text, initBindings=init)
+            answer = self.graph.query(text)
             if answer.type == "ASK":
                 return Result("boolean", boolean=bool(answer.askAnswer))
             if answer.type in ("CONSTRUCT", "DESCRIBE"):
@@ -632,19 +627,6 @@ class RdflibEngine:
         except Exception as err:  # rdflib raises pyparsing and assorted errors for bad queries
             raise QueryError(f"SPARQL error: {err}") from None
         return Result("bindings", variables, rows)
-
-
-def _rdflib(term):
-    import pyoxigraph as ox
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD + "string":
-        return rdflib.Literal(term.value)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
 def _oxigraph(term, cache):
@@ -693,7 +675,7 @@ class RemoteEngine:
         import pyoxigraph as ox
 
         check_read_only(text)
-        text = insert_values(text, {k: v if isinstance(v, list) else [v] for k, v in (bindings or {}).items()})
+        text = insert_values(text, _as_lists(bindings))
         graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
         accept = MEDIA_TYPES["ntriples"] if graph else MEDIA_TYPES["json"]
         data = _http("POST", self.endpoint, text.encode("utf-8"),
