@@ -498,9 +498,15 @@ def validate(data, inputs, shapes, inference, source, fail_on, fmt, output):
     elif fmt == "json":
         _write_or_print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n", output)
     elif output:
-        _write_or_print(_validation_text(report), output)
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        _print_validation(report, Console(file=buffer, highlight=False, soft_wrap=True))
+        _write_or_print(buffer.getvalue(), output)
     else:
-        _print_validation(report)
+        _print_validation(report, _console())
     if output:
         click.echo(report.summary(), err=True)
     sys.exit(EXIT_FAILED if report.fails(fail_on) else 0)
@@ -509,24 +515,12 @@ def validate(data, inputs, shapes, inference, source, fail_on, fmt, output):
 _SEVERITY_STYLE = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}
 
 
-def _validation_text(report) -> str:
-    lines = []
-    for focus, results in report.by_focus().items():
-        lines.append(f"{focus}  {results[0].label or ''}".rstrip())
-        for r in results:
-            where = f" {r.path}" if r.path else ""
-            value = f" (value: {r.value})" if r.value is not None and r.value != focus else ""
-            lines.append(f"  {r.severity:<9} {r.rule}{where}: {r.message}{value}")
-    lines.append(report.summary())
-    return "\n".join(lines) + "\n"
-
-
-def _print_validation(report) -> None:
+def _print_validation(report, console) -> None:
+    """The text report: results grouped by term, then the counts by severity."""
     from rich.markup import escape
 
-    console = _console()
     for focus, results in report.by_focus().items():
-        console.print(f"[bold]{escape(focus)}[/bold]  {escape(results[0].label or '')}")
+        console.print(f"[bold]{escape(focus)}[/bold]  {escape(results[0].label or '')}".rstrip())
         for r in results:
             where = f" {r.path}" if r.path else ""
             value = f" (value: {r.value})" if r.value is not None and r.value != focus else ""

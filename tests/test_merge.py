@@ -1,0 +1,189 @@
+"""kgtools merge and kgtools align: unification, the report, nothing lost, and the checks."""
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kgtools import merge as merging
+from kgtools.align import align, loose_key, normalise
+from kgtools.errors import InputError
+from kgtools.mappings import validate_sssom
+
+SLICES = Path(__file__).parent / "data" / "merge"
+FULL_HPO = Path("/work/shared/reference/hp.obo")
+
+
+@pytest.fixture(scope="module")
+def merged(onto):
+    return merging.merge(onto, [SLICES / "hp_slice.obo", SLICES / "uberon_slice.obo"])
+
+
+def rewritten(triple, rewrites):
+    """An input triple as the merge report says it was rewritten."""
+    def term(node):
+        new = rewrites.get(node.value) if not isinstance(node, ox.BlankNode) else None
+        if new is None:
+            return node
+        return ox.NamedNode(new) if isinstance(node, ox.NamedNode) else ox.Literal(new, datatype=node.datatype)
+    return ox.Triple(term(triple.subject), triple.predicate, term(triple.object))
+
+
+def assert_nothing_lost(onto, others, result):
+    from kgtools.ontology import oxigraph_triples
+
+    output = set(result.triples)
+    rewrites = result.report["prefix rewrites"]
+    inputs = [oxigraph_triples(onto.graph)] + [merging.read_triples(p, f"in{n}") for n, p in enumerate(others, 1)]
+    # Blank nodes are renamed per file; compare ground triples exactly and count the others.
+    for triples in inputs:
+        ground = [t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)]
+        missing = [t for t in ground if rewritten(t, rewrites) not in output]
+        assert missing == [], missing[:3]
+    unique = len({rewritten(t, rewrites) for t in inputs[0]} | {rewritten(t, rewrites) for ts in inputs[1:] for t in ts})
+    assert len(output) == unique + result.report["accounting"]["added"]
+    assert result.report["accounting"]["lost"] == 0
+    per_input = result.report["accounting"]["per input"]
+    assert [p["triples"] for p in per_input] == [len(t) for t in inputs]
+
+
+def test_exact_mappings_unify_with_equivalence(merged):
+    unified = {(u["project"], u["target"]) for u in merged.report["terms unified"]}
+    assert ("CCUT:0001000", "HP:0025520") in unified  # calcinosis cutis
+    assert ("CCUT:0002001", "HP:0003072") in unified  # hypercalcemia
+    # broadMatch and closeMatch xrefs do not unify: calcinosis cutis is narrower than MONDO:0002123.
+    assert not any(t.startswith("MONDO:") for _, t in unified)
+    equivalence = ox.Triple(ox.NamedNode("http://purl.obolibrary.org/obo/CCUT_0001000"),
+                            ox.NamedNode("http://www.w3.org/2002/07/owl#equivalentClass"),
+                            ox.NamedNode("http://purl.obolibrary.org/obo/HP_0025520"))
+    assert equivalence in set(merged.triples)
+
+
+def test_nothing_is_lost(onto, merged):
+    assert_nothing_lost(onto, [SLICES / "hp_slice.obo", SLICES / "uberon_slice.obo"], merged)
+
+
+def test_report_lists_additions_clashes_dangling_references_and_rewrites(merged):
+    report = merged.report
+    added = {t["term"] for t in report["terms added"]}
+    assert {"CCUT:0001004", "CCUT:0001006"} <= added and "HP:0025520" not in added
+    clashes = {(c["term"], c["other term"]) for c in report["label clashes"]}
+    assert ("CCUT:0003006", "HP:0000083") in clashes  # renal failure / Renal insufficiency
+    assert ("CCUT:0001000", "HP:0025520") not in clashes  # differ only in case
+    dangling = {d["term"] for d in report["dangling references"]}
+    assert any(t.startswith("UBERON:") for t in dangling)  # relationship targets outside the UBERON slice
+    assert report["prefix rewrites"]["SNOMEDCT_US:17141001"] == "SCTID:17141001"
+    assert report["obsolete targets"] == []
+    assert report["conflicting parents"] == []
+    text = merged.text()
+    assert "terms unified: 8" in text and "0 lost" in text
+
+
+def test_iri_replacement_on_request(onto):
+    result = merging.merge(onto, [SLICES / "hp_slice.obo"], replace_iris=True)
+    subjects = {t.subject.value for t in result.triples if isinstance(t.subject, ox.NamedNode)}
+    assert "http://purl.obolibrary.org/obo/CCUT_0001000" not in subjects
+    assert result.report["prefix rewrites"]["http://purl.obolibrary.org/obo/CCUT_0001000"] == \
+        "http://purl.obolibrary.org/obo/HP_0025520"
+    assert_nothing_lost(onto, [SLICES / "hp_slice.obo"], result)
+
+
+def test_unify_none_adds_nothing(onto):
+    result = merging.merge(onto, [SLICES / "hp_slice.obo"], unify="none")
+    assert result.report["terms unified"] == [] and result.report["accounting"]["added"] == 0
+
+
+def test_obsolete_targets_and_conflicting_parents_are_reported(onto, tmp_path):
+    # A made-up ontology (not reference data): HP:0003072 is obsolete, and secondary hyperparathyroidism
+    # (HP:0000867) is not under hyperparathyroidism (HP:0000843), as the project has it (CCUT:0003002 < CCUT:0003001).
+    other = tmp_path / "other.ttl"
+    other.write_text("""
+@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix obo: <http://purl.obolibrary.org/obo/> .
+obo:HP_0003072 a owl:Class ; rdfs:label "obsolete Hypercalcemia" ; owl:deprecated true .
+obo:HP_0000843 a owl:Class ; rdfs:label "Hyperparathyroidism" .
+obo:HP_0000867 a owl:Class ; rdfs:label "Secondary hyperparathyroidism" ; rdfs:subClassOf obo:HP_0000118 .
+obo:HP_0000118 a owl:Class ; rdfs:label "Phenotypic abnormality" .
+""")
+    report = merging.merge(onto, [other]).report
+    assert ("CCUT:0002001", "HP:0003072", "xref") in {(o["term"], o["target"], o["how"]) for o in report["obsolete targets"]}
+    conflicts = {(c["term"], c["target"], c["project parent"]) for c in report["conflicting parents"]}
+    assert conflicts == {("CCUT:0003002", "HP:0000867", "CCUT:0003001")}
+
+
+def test_owl_input_in_rdf_xml(onto, tmp_path):
+    import fastobo
+
+    owl = tmp_path / "hp_slice.owl"
+    fastobo.dump_owl(fastobo.load(str(SLICES / "hp_slice.obo")), str(owl), format="rdf")
+    result = merging.merge(onto, [owl])
+    assert ("CCUT:0001000", "HP:0025520") in {(u["project"], u["target"]) for u in result.report["terms unified"]}
+
+
+def test_bad_inputs_give_one_clear_error(onto, tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        merging.merge(onto, [tmp_path / "missing.obo"])
+    bad = tmp_path / "bad.obo"
+    bad.write_text("format-version: 1.4\nontology: x\n\n[Term]\nid: X:1\nis_a X:2\n")
+    with pytest.raises(InputError, match=r"bad.obo:\d+:\d+: OBO syntax error"):
+        merging.merge(onto, [bad])
+    with pytest.raises(InputError, match="unknown format"):
+        merging.merge(onto, [SLICES / "README.md"])
+
+
+def test_checks_reason_and_validate_the_project_terms(merged):
+    outcome = merging.check(merged)
+    assert outcome["consistency"]["consistent"] and outcome["consistency"]["unsatisfiable"] == []
+    assert outcome["shapes"]["conforms"]
+    assert "consistent" in merged.report["checks"]["consistency"]
+
+
+def test_merge_command_writes_output_and_report(tmp_path):
+    from click.testing import CliRunner
+
+    from kgtools.cli import main
+
+    out, report = tmp_path / "merged.ttl", tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["merge", str(SLICES / "hp_slice.obo"), "-o", str(out), "--report", str(report),
+                                       "--reason", "none"])
+    assert result.exit_code == 0, result.output
+    assert "terms unified: 8" in result.output
+    assert json.loads(report.read_text())["accounting"]["lost"] == 0
+    assert len(list(ox.parse(path=str(out)))) == json.loads(report.read_text())["accounting"]["output triples"]
+
+
+# ---------------------------------------------------------------- align
+def test_normalisation_levels_case_punctuation_plurals_and_spelling():
+    assert normalise("Hypercalcaemia") == normalise("hypercalcemia")
+    assert normalise("Calcium deposits") == normalise("calcium-deposit")
+    assert normalise("Tumours") == normalise("tumor")
+    assert loose_key("calcinosis cutis") == loose_key("Cutaneous calcification") == loose_key("skin calcification")
+
+
+def test_align_finds_the_hpo_terms_and_keeps_existing_mappings_apart(onto, tmp_path):
+    result = align(onto, SLICES / "hp_slice.obo")
+    existing = {(m.subject_id, m.object_id) for m in result.existing}
+    proposed = {(m.subject_id, m.object_id): m for m in result.proposed}
+    assert ("CCUT:0001000", "HP:0025520") in existing  # already an exact xref: found again, not proposed
+    assert not existing & set(proposed)
+    subcutaneous = proposed[("CCUT:0001000", "HP:0007618")]
+    assert subcutaneous.predicate_id == "skos:closeMatch" and subcutaneous.confidence < 0.9
+    assert subcutaneous.mapping_justification == "semapv:LexicalMatching"
+    assert subcutaneous.object_source_version == "http://purl.obolibrary.org/obo/hp.obo/hp/releases/2025-01-16/hp.obo.owl"
+    out = tmp_path / "proposed.sssom.tsv"
+    out.write_text(result.sssom(include_existing=True))
+    assert validate_sssom(out) == []
+
+
+# ---------------------------------------------------------------- the full HPO
+@pytest.mark.skipif(not FULL_HPO.is_file(), reason=f"the full HPO ({FULL_HPO}) is not on this machine")
+def test_merge_with_the_full_hpo(onto):
+    result = merging.merge(onto, [FULL_HPO])
+    assert_nothing_lost(onto, [FULL_HPO], result)
+    outcome = merging.check(result)
+    assert outcome["consistency"]["consistent"] and outcome["shapes"]["conforms"]
+    assert ("CCUT:0001000", "HP:0025520") in {(u["project"], u["target"]) for u in result.report["terms unified"]}
+    aligned = align(onto, FULL_HPO)
+    assert ("CCUT:0001000", "HP:0007618") in {(m.subject_id, m.object_id) for m in aligned.proposed}
+    assert ("CCUT:0001000", "HP:0025520") in {(m.subject_id, m.object_id) for m in aligned.existing}
