@@ -38,7 +38,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kgtools.errors import KgtoolsError, UnknownTermError
-from kgtools.query import (FORMATS, MEDIA_TYPES, QueryError, RefusedError, ResultTooLarge, bind_parameters,
+from kgtools.query import (MEDIA_TYPES, QueryError, RefusedError, ResultTooLarge, bind_parameters,
                            catalog, check_read_only)
 
 #: Media types a client may ask for, and the formats that satisfy them, best first.
@@ -53,6 +53,8 @@ _ACCEPTED.update({
     "text/plain": ["ntriples", "tsv"],
     "application/x-json+ld": ["jsonld"],
 })
+_ALIASES = {"json-ld": "jsonld", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "rdf": "rdfxml",
+            "rdf+xml": "rdfxml", "sparql-results+json": "json", "sparql-results+xml": "xml"}
 _DEFAULT_FORMATS = ["json", "turtle"]
 MAX_BODY = 1 << 20
 
@@ -287,10 +289,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _formats(self, params: dict) -> list[str]:
         wanted = params.pop("format", None)
         if wanted:
-            wanted = wanted[-1] if isinstance(wanted, list) else wanted
-            if wanted not in FORMATS or wanted == "table":
-                raise NotAcceptable(f"unknown format {wanted!r} (expected one of {', '.join(MEDIA_TYPES)})")
-            return [wanted]
+            # A format name (csv) or a media type (text/csv); some clients send several.
+            formats = []
+            for value in wanted if isinstance(wanted, list) else [wanted]:
+                for name in value.lower().split(","):
+                    name = _ALIASES.get(name.strip(), name.strip())
+                    choices = [name] if name in MEDIA_TYPES else _ACCEPTED.get(name, [])
+                    formats += [f for f in choices if f not in formats]
+            if formats:
+                return formats
+            # Names this endpoint does not know: the Accept header decides.
         formats = negotiate(self.headers.get("Accept"))
         if not formats:
             raise NotAcceptable(f"none of the accepted media types can be written ({self.headers.get('Accept')}); "

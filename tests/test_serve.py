@@ -1,0 +1,192 @@
+"""The SPARQL endpoint, tested over real HTTP with SPARQLWrapper: queries, formats, stored queries,
+and the refusals (updates, LOAD, SERVICE, runaway queries, oversized results)."""
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
+
+from kgtools.serve import QueryService, make_server
+
+PREFIXES = """PREFIX obo: <http://purl.obolibrary.org/obo/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+FORMS = PREFIXES + "SELECT ?form ?label WHERE { ?form rdfs:subClassOf* obo:CCUT_0001000 ; rdfs:label ?label }"
+#: Three unconstrained patterns over some 3,000 triples: about 10^10 solutions to count.
+EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+TIMEOUT = 2.0
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    service = QueryService(workers=2, timeout=TIMEOUT, max_rows=100)
+    server = make_server(service, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    yield f"http://{host}:{port}"
+    server.shutdown()
+    server.server_close()
+    service.close()
+
+
+def sparql(endpoint, query, fmt=JSON, method="GET"):
+    client = SPARQLWrapper(endpoint + "/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    client.setMethod(method)
+    return client.query()
+
+
+def fetch(url, data=None, headers=None, method=None):
+    """Status, content type and body of an HTTP request, errors included."""
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers["Content-Type"], err.read().decode("utf-8")
+
+
+def test_bound_to_loopback_by_default():
+    import inspect
+
+    assert inspect.signature(make_server).parameters["host"].default == "127.0.0.1"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_select_as_sparql_json(endpoint, method):
+    data = sparql(endpoint, FORMS, JSON, method).convert()
+    labels = {b["label"]["value"] for b in data["results"]["bindings"]}
+    assert len(labels) == 12 and "calciphylaxis" in labels
+
+
+def test_select_as_xml_csv_tsv(endpoint):
+    xml = sparql(endpoint, FORMS, XML).convert()
+    assert len(xml.getElementsByTagName("result")) == 12
+    csv = sparql(endpoint, FORMS, CSV).convert().decode()
+    assert csv.splitlines()[0] == "form,label" and "calcinosis universalis" in csv
+    tsv = sparql(endpoint, FORMS, TSV).convert().decode()
+    assert tsv.splitlines()[0] == "?form\t?label"
+
+
+def test_ask_and_construct(endpoint):
+    ask = sparql(endpoint, PREFIXES + "ASK { obo:CCUT_0001004 rdfs:subClassOf obo:CCUT_0001001 }").convert()
+    assert ask["boolean"] is True
+    construct = PREFIXES + "CONSTRUCT { ?f rdfs:label ?l } WHERE { ?f rdfs:subClassOf obo:CCUT_0001002 ; rdfs:label ?l }"
+    graph = sparql(endpoint, construct, TURTLE).convert()
+    assert b"calcinosis universalis" in graph and b"calcinosis circumscripta" in graph
+    jsonld = sparql(endpoint, construct, JSONLD).convert()
+    assert len(jsonld) == 2  # an rdflib graph of the two labels
+
+
+def test_form_encoded_post(endpoint):
+    body = urllib.parse.urlencode({"query": FORMS}).encode()
+    status, ctype, text = fetch(endpoint + "/sparql", body, {"Content-Type": "application/x-www-form-urlencoded",
+                                                               "Accept": "text/csv"})
+    assert status == 200 and ctype.startswith("text/csv") and len(text.splitlines()) == 13
+
+
+def test_stored_query_with_parameters(endpoint):
+    url = endpoint + "/queries/forms-for-condition?" + urllib.parse.urlencode({"condition": "dermatomyositis"})
+    status, ctype, text = fetch(url, headers={"Accept": "application/sparql-results+json"})
+    assert status == 200
+    [row] = json.loads(text)["results"]["bindings"]
+    assert row["form_label"]["value"] == "calcinosis universalis" and row["hedge_label"]["value"] == "as a rule"
+    differential = endpoint + "/queries/differential?" + urllib.parse.urlencode(
+        [("finding", "calcium deposit"), ("finding", "bulla"), ("format", "csv")])
+    status, _, text = fetch(differential)
+    assert status == 200 and text.splitlines()[1].startswith("http://purl.obolibrary.org/obo/CCUT_0001004,calciphylaxis,2")
+    status, _, text = fetch(endpoint + "/queries")
+    assert status == 200 and len(json.loads(text)) >= 15
+
+
+def test_stored_query_errors(endpoint):
+    status, _, text = fetch(endpoint + "/queries/no-such-query")
+    assert status == 404
+    injection = urllib.parse.urlencode({"condition": 'dermatomyositis" } ; DROP ALL ; #'})
+    status, _, text = fetch(endpoint + "/queries/forms-for-condition?" + injection)
+    assert status == 400 and "unknown term" in text
+    status, _, text = fetch(endpoint + "/queries/provenance?line=51%20%7D%20DROP%20ALL")
+    assert status == 400 and "not a valid integer" in text
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }",
+    "DROP ALL",
+    "LOAD <http://example.org/data.ttl>",
+    "DELETE WHERE { ?s ?p ?o }",
+])
+def test_updates_are_refused(endpoint, update):
+    client = SPARQLWrapper(endpoint + "/sparql")
+    client.setQuery(update)
+    client.setMethod("POST")  # SPARQLWrapper sends updates as update=…
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        client.query()
+    assert refused.value.code == 403
+    for body, ctype in [(update.encode(), "application/sparql-update"), (update.encode(), "application/sparql-query"),
+                        (urllib.parse.urlencode({"query": update}).encode(), "application/x-www-form-urlencoded")]:
+        status, _, text = fetch(endpoint + "/sparql", body, {"Content-Type": ctype})
+        assert status == 403 and "read-only" in text
+    count = sparql(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").convert()
+    assert int(count["results"]["bindings"][0]["n"]["value"]) > 2000  # nothing was dropped
+
+
+def test_service_is_refused(endpoint):
+    status, _, text = fetch(endpoint + "/sparql?" + urllib.parse.urlencode(
+        {"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"}))
+    assert status == 403 and "SERVICE is refused" in text
+
+
+def test_other_methods_are_refused(endpoint):
+    status, _, _ = fetch(endpoint + "/sparql", b"<a> <b> <c> .", {"Content-Type": "text/turtle"}, method="PUT")
+    assert status == 405
+
+
+def test_syntax_errors_and_unacceptable_formats(endpoint):
+    status, _, text = fetch(endpoint + "/sparql?" + urllib.parse.urlencode({"query": "SELECT ?x WHERE {"}))
+    assert status == 400 and "syntax" in text.lower()
+    status, _, _ = fetch(endpoint + "/sparql?" + urllib.parse.urlencode({"query": FORMS}), headers={"Accept": "image/png"})
+    assert status == 406
+    status, _, _ = fetch(endpoint + "/sparql?" + urllib.parse.urlencode({"query": FORMS}), headers={"Accept": "text/turtle"})
+    assert status == 406  # solutions are not a graph
+
+
+def test_result_size_limit(endpoint):
+    status, _, text = fetch(endpoint + "/sparql?" + urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p ?o }"}))
+    assert status == 413 and "more than 100 rows" in text
+
+
+def test_runaway_query_is_stopped_and_others_are_served(endpoint):
+    answers = {}
+
+    def runaway():
+        start = time.monotonic()
+        answers["runaway"] = fetch(endpoint + "/sparql?" + urllib.parse.urlencode({"query": EXPLOSIVE}))
+        answers["seconds"] = time.monotonic() - start
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.3)
+    # While the runaway query holds one worker, the other answers.
+    quick = sparql(endpoint, FORMS).convert()
+    assert len(quick["results"]["bindings"]) == 12
+    thread.join(30)
+    status, _, text = answers["runaway"]
+    assert status == 503 and "stopped" in text
+    assert answers["seconds"] < TIMEOUT + 5
+    # The killed worker is replaced: the endpoint keeps serving, on both workers.
+    for _ in range(4):
+        assert len(sparql(endpoint, FORMS).convert()["results"]["bindings"]) == 12
+
+
+def test_browser_page(endpoint):
+    status, ctype, html = fetch(endpoint + "/")
+    assert status == 200 and ctype.startswith("text/html")
+    assert "<form" in html and "/sparql" in html and "<textarea" in html
+    assert "src=\"http" not in html and "href=\"http" not in html  # nothing from a CDN
