@@ -64,8 +64,6 @@ LEADS_TO = {
     "derives from": -1,
     "derives into": 1,
 }
-#: Relations :func:`explain` follows: the mechanistic and causal ones.
-MECHANISTIC = tuple(LEADS_TO)
 
 
 @dataclass(frozen=True)
@@ -252,7 +250,8 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
         prop = graph.value(expression, OWL.onProperty)
         filler = graph.value(expression, OWL.someValuesFrom)
         if prop is not None and filler is not None:
-            return [(prop, t, union) for _, t, union in targets(filler) if _ is None]
+            # A nested restriction (some P some Q some C) has no single relation: it is left out.
+            return [(prop, t, union) for inner, t, union in targets(filler) if inner is None]
         members = graph.value(expression, OWL.unionOf)
         if members is not None:
             return [(None, m, True) for m in graph.items(members) if isinstance(m, URIRef)]
@@ -265,19 +264,28 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
     for citation in provenance.citations(onto):
         cited.setdefault((citation.subject, citation.relation, citation.target), []).append(citation)
 
-    def add_edge(subject, prop, obj, citation_key, **extra):
+    def add_edge(subject, prop, obj, citation_key, asserted: bool, union: bool):
         name, curie = relation_name(prop)
         if wanted is not None and name not in wanted:
             return
         found = cited.get(citation_key, [])
         s, o = add_node(subject), add_node(obj)
-        G.add_edge(s, o, key=name, relation=name, relation_curie=curie,
-                   lines=sorted({n for c in found for n in c.lines}),
-                   quotes=[q for c in found for q in c.quotes],
-                   evidence=next((c.evidence for c in found if c.evidence), None),
-                   hedge=next((onto.label(c.hedge) for c in found if c.hedge), None),
-                   completion=next((c.completion for c in found if c.completion), None),
-                   **extra)
+        data = {"relation": name, "relation_curie": curie, "lines": sorted({n for c in found for n in c.lines}),
+                "quotes": [q for c in found for q in c.quotes],
+                "evidence": next((c.evidence for c in found if c.evidence), None),
+                "hedge": next((onto.label(c.hedge) for c in found if c.hedge), None),
+                "completion": next((c.completion for c in found if c.completion), None),
+                "asserted": asserted, "hedged": not asserted, "union": union}
+        if G.has_edge(s, o, name):
+            # The same relation stated twice (an axiom and a qualified statement, or two axioms) is
+            # one edge: asserted if either is, with the hedge of the asserted one and both citations.
+            old = G.edges[s, o, name]
+            first, second = (old, data) if old["asserted"] or not asserted else (data, old)
+            data = dict(first, lines=sorted(set(first["lines"]) | set(second["lines"])),
+                        quotes=first["quotes"] + second["quotes"], union=first["union"] and second["union"],
+                        evidence=first["evidence"] or second["evidence"],
+                        completion=first["completion"] or second["completion"])
+        G.add_edge(s, o, key=name, **data)
 
     is_node = {}
 
@@ -295,12 +303,12 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
             for restriction_prop, target, union in targets(expression):
                 if named(target) and target != subject:
                     add_edge(subject, restriction_prop or prop, target, (str(subject), str(prop), str(expression)),
-                             asserted=True, hedged=False, union=union)
+                             asserted=True, union=union)
     object_properties = set(graph.subjects(RDF.type, OWL.ObjectProperty))
     for prop in sorted(object_properties):
         for subject, obj in sorted(graph.subject_objects(prop)):
             if named(subject) and named(obj):
-                add_edge(subject, prop, obj, (str(subject), str(prop), str(obj)), asserted=True, hedged=False, union=False)
+                add_edge(subject, prop, obj, (str(subject), str(prop), str(obj)), asserted=True, union=False)
     if hedged:
         statement = URIRef(provenance.QUALIFIED_STATEMENT)
         for node in sorted(graph.subjects(RDF.type, statement)):
@@ -308,8 +316,7 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
             prop = graph.value(node, URIRef(provenance.STATEMENT_RELATION))
             obj = graph.value(node, URIRef(provenance.STATEMENT_OBJECT))
             if named(subject) and named(obj) and prop is not None:
-                add_edge(subject, prop, obj, (str(subject), str(prop), str(obj)), asserted=False, hedged=True,
-                         union=False)
+                add_edge(subject, prop, obj, (str(subject), str(prop), str(obj)), asserted=False, union=False)
     for iri in onto._named_entities:
         if named(URIRef(iri)) and onto.kind(iri) in _DOMAIN_KINDS:
             add_node(iri)
@@ -470,8 +477,8 @@ def node_of(onto: Ontology, G, term: str) -> str:
 
 
 # ------------------------------------------------------------------ explain
-def leads_to_graph(G):
-    """The mechanistic edges of ``G`` oriented by :data:`LEADS_TO`, as a :class:`networkx.MultiDiGraph`.
+def leads_to_graph(G, leads_to: dict[str, int] = LEADS_TO):
+    """The mechanistic edges of ``G`` oriented by ``leads_to`` (:data:`LEADS_TO`), as a :class:`networkx.MultiDiGraph`.
 
     Each edge keeps its data and a ``forward`` flag: whether it points the way
     the axiom does.
@@ -488,7 +495,7 @@ def leads_to_graph(G):
     L = nx.MultiDiGraph()
     L.add_nodes_from(G.nodes(data=True))
     for u, v, key, data in G.edges(keys=True, data=True):
-        sense = LEADS_TO.get(key)
+        sense = leads_to.get(key)
         if sense == 1:
             L.add_edge(u, v, key=key, forward=True, data=data)
         elif sense == -1:
@@ -510,10 +517,11 @@ class Explanation:
                 "downstream": [p.as_dict(G) for p in self.downstream]}
 
 
-def explain(G, node: str, max_len: int = 6) -> Explanation:
+def explain(G, node: str, max_len: int = 6, leads_to: dict[str, int] = LEADS_TO) -> Explanation:
     """The mechanistic and causal chains that lead to ``node``, and those that lead on from it.
 
-    Chains follow the relations of :data:`LEADS_TO` in the way they lead
+    Chains follow the relations of ``leads_to`` (by default
+    :data:`LEADS_TO`: relation label -> +1 or -1) in the way they lead
     (``renal failure`` causes ``renal hyperparathyroidism``; a mechanism is
     the basis of a disease; a general process leads to its specific kinds).
     Only the longest chains are kept (none is the end or the start of
@@ -539,7 +547,7 @@ def explain(G, node: str, max_len: int = 6) -> Explanation:
     """
     import networkx as nx
 
-    L = leads_to_graph(G)
+    L = leads_to_graph(G, leads_to)
 
     def chains(reverse: bool) -> list[Path]:
         graph = L.reverse(copy=False) if reverse else L

@@ -94,6 +94,28 @@ def test_any_rdf_file_projects(tmp_path):
     assert path.text(G) == "grass <--eats-- cow --is a--> animal"
 
 
+def test_an_axiom_and_a_qualified_statement_of_the_same_relation_are_one_asserted_edge(tmp_path):
+    ttl = tmp_path / "twice.ttl"
+    ttl.write_text("""
+@prefix obo: <http://purl.obolibrary.org/obo/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+obo:RO_0002200 a owl:ObjectProperty ; rdfs:label "has phenotype" .
+obo:CCUT_0000130 a owl:NamedIndividual ; rdfs:label "rarely" .
+obo:CCUT_0009001 a owl:Class ; rdfs:label "a disease" ;
+    rdfs:subClassOf [ a owl:Restriction ; owl:onProperty obo:RO_0002200 ; owl:someValuesFrom obo:CCUT_0009002 ] .
+obo:CCUT_0009002 a owl:Class ; rdfs:label "a sign" .
+[] a owl:Axiom ; owl:annotatedSource obo:CCUT_0009001 ; owl:annotatedProperty rdfs:subClassOf ;
+   owl:annotatedTarget [ a owl:Restriction ; owl:onProperty obo:RO_0002200 ; owl:someValuesFrom obo:CCUT_0009002 ] .
+[] a obo:CCUT_0000090 ; obo:CCUT_0000007 obo:CCUT_0009001 ; obo:CCUT_0000008 obo:RO_0002200 ;
+   obo:CCUT_0000009 obo:CCUT_0009002 ; obo:CCUT_0000001 5 ; obo:CCUT_0000002 "rarely a sign" ; obo:CCUT_0000004 obo:CCUT_0000130 .
+""")
+    G = project(Ontology.load(ttl))
+    [(key, data)] = [(k, d) for *_, k, d in G.edges(keys=True, data=True)]
+    assert key == "has phenotype"
+    assert (data["asserted"], data["hedged"], data["hedge"], data["lines"]) == (True, False, None, [5])
+
+
 # ------------------------------------------------------------------ paths
 def test_renal_failure_to_calciphylaxis_is_the_mechanistic_chain(G):
     [path] = find_paths(G, RENAL_FAILURE, CALCIPHYLAXIS)
