@@ -4,11 +4,11 @@ Every picture draws the graph of :func:`kgtools.paths.project`: nodes
 coloured and shaped by kind (:data:`STYLES`), edges labelled by relation,
 qualified statements (hedged or rejected, not asserted) dashed.
 
-Graphviz lays the graph out: ``dot`` draws SVG and PNG, and its ``plain``
-output gives the positions the HTML page is drawn from. The page is one
-file with its data, script and style inside (``kgtools/viz_assets``): it
-needs no network, and its script only draws, pans, zooms, searches and
-shows what a click selects.
+Graphviz lays the graph out and draws it: ``dot`` writes the SVG and PNG,
+and the HTML page embeds the same SVG. The page is one file with its data,
+script and style inside (from ``kgtools/viz_assets``): it needs no network,
+and its script draws nothing itself; it pans, zooms, searches and shows
+what a click selects.
 
 Examples
 --------
