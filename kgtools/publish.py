@@ -79,6 +79,39 @@ def reason_step(onto: Ontology, out: Path) -> StepResult:
     return StepResult("reason", report.ok, report.summary(), (path,))
 
 
+def release_step(onto: Ontology, out: Path) -> StepResult:
+    """Write the release files into release/ (OWL, Turtle, OBO, OBO Graphs JSON, JSON-LD; main, full, base).
+
+    Fails when an OBO file does not parse back in fastobo.
+    """
+    import fastobo
+
+    from kgtools.release import release
+
+    files = tuple(release(onto, out / "release"))
+    broken = []
+    for path in files:
+        if path.suffix == ".obo":
+            try:
+                fastobo.load(str(path))
+            except (SyntaxError, ValueError):
+                broken.append(path.name)
+    summary = f"{len(files)} files in release/" + (f"; OBO not valid: {', '.join(broken)}" if broken else "")
+    return StepResult("release", not broken, summary, files)
+
+
+def mappings_step(onto: Ontology, out: Path) -> StepResult:
+    """Write the SSSOM mapping set; fails when the packaged ontology's set differs from mappings/calcinosis.sssom.tsv."""
+    from kgtools import mappings, resources
+
+    text = mappings.generate(onto)
+    path = write_atomic(out / "calcinosis.sssom.tsv", text)
+    rows = len(text.splitlines()) - sum(1 for line in text.splitlines() if line.startswith("#")) - 1
+    stale = onto.paths == (resources.ontology_path(),) and mappings.mappings_path().read_text() != text
+    summary = f"{rows} mappings" + ("; mappings/calcinosis.sssom.tsv is stale: run kgtools mappings -o it" if stale else "")
+    return StepResult("mappings", not stale, summary, (path,))
+
+
 #: The steps of ``kgtools publish``, in order.
 STEPS: list[tuple[str, Callable[[Ontology, Path], StepResult]]] = [
     ("info", info_step),
@@ -86,6 +119,8 @@ STEPS: list[tuple[str, Callable[[Ontology, Path], StepResult]]] = [
     ("export", export_step),
     ("validate", validate_step),
     ("reason", reason_step),
+    ("release", release_step),
+    ("mappings", mappings_step),
 ]
 
 
