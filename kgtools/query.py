@@ -488,15 +488,20 @@ def serialize_result(result: Result, fmt: str) -> bytes:
 
 
 def table(result: Result, curie=None) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows of strings for a readable table: IRIs as CURIEs, literals as their text.
+    """Headers and rows of strings for a readable table.
+
+    A variable ``x`` with a companion ``x_label`` becomes one column showing
+    the label (the CURIE where there is none); other IRIs show as CURIEs
+    (with ``curie``, a function IRI -> CURIE or None), literals as their text.
 
     Examples
     --------
     >>> import pyoxigraph as ox
     >>> from kgtools.ontology import converter
-    >>> table(Result("bindings", ["form"], [(ox.NamedNode("http://purl.obolibrary.org/obo/CCUT_0001004"),)]),
+    >>> iri = ox.NamedNode("http://purl.obolibrary.org/obo/CCUT_0001004")
+    >>> table(Result("bindings", ["form", "form_label", "site"], [(iri, ox.Literal("calciphylaxis"), iri)]),
     ...       converter().compress)
-    (['form'], [['CCUT:0001004']])
+    (['form', 'site'], [['calciphylaxis', 'CCUT:0001004']])
     """
     import pyoxigraph as ox
 
@@ -514,7 +519,16 @@ def table(result: Result, curie=None) -> tuple[list[str], list[list[str]]]:
     if result.kind == "graph":
         return ["subject", "predicate", "object"], [[show(t.subject), show(t.predicate), show(t.object)]
                                                     for t in result.triples]
-    return list(result.variables), [[show(term) for term in row] for row in result.rows]
+    variables = list(result.variables)
+    labelled = {v: variables.index(v + "_label") for v in variables if v + "_label" in variables}
+    shown = [i for i, v in enumerate(variables) if not (v.endswith("_label") and v[:-6] in labelled)]
+    headers = [variables[i][:-6] if variables[i].endswith("_label") else variables[i] for i in shown]
+
+    def cell(row, i):
+        label = row[labelled[variables[i]]] if variables[i] in labelled else None
+        return show(label if label is not None else row[i])
+
+    return headers, [[cell(row, i) for i in shown] for row in result.rows]
 
 
 # --------------------------------------------------------------------------- engines
