@@ -86,7 +86,13 @@ class ResultTooLarge(QueryError):
 # --------------------------------------------------------------------------- catalogue
 @dataclass(frozen=True)
 class Parameter:
-    """A declared parameter of a stored query."""
+    """A declared parameter of a stored query.
+
+    Examples
+    --------
+    >>> Parameter("line", "integer", optional=True).required
+    False
+    """
 
     name: str
     type: str
@@ -107,7 +113,13 @@ class Parameter:
 
 @dataclass(frozen=True)
 class StoredQuery:
-    """A query of the library: its header fields and its SPARQL text."""
+    """A query of the library: its header fields and its SPARQL text.
+
+    Examples
+    --------
+    >>> [p["name"] for p in get_query("is-associated").as_dict()["parameters"]]
+    ['form', 'condition']
+    """
 
     name: str
     path: Path
@@ -399,7 +411,14 @@ class Result:
 
     def normalized(self) -> set:
         """The rows (or triples) as a set of N-Triples strings, blank nodes made anonymous:
-        the form in which two engines' answers compare equal."""
+        the form in which two engines' answers compare equal.
+
+        Examples
+        --------
+        >>> import pyoxigraph as ox
+        >>> Result("bindings", ["x", "y"], [(ox.BlankNode("b1"), ox.Literal("a"))]).normalized()
+        {('_:b', '"a"')}
+        """
         def nt(term):
             if term is None:
                 return None
@@ -674,6 +693,15 @@ class RemoteEngine:
 
     Parameters are bound with a ``VALUES`` block, the one binding a remote
     endpoint understands.
+
+    Examples
+    --------
+    >>> RemoteEngine("http://127.0.0.1:7878/query").endpoint
+    'http://127.0.0.1:7878/query'
+    >>> RemoteEngine("ftp://example.org/sparql")
+    Traceback (most recent call last):
+    ...
+    kgtools.errors.InputError: endpoint 'ftp://example.org/sparql' is not an http(s) URL
     """
 
     name = "remote"
@@ -788,7 +816,16 @@ def push(onto, endpoint: str, graph: str | None = None, replace: bool = True, ti
     ``endpoint`` is the store's graph store URL (Oxigraph: ``http://host:7878/store``);
     the triples go to the named graph ``graph``, or the default graph. ``replace``
     sends HTTP PUT (the graph's content is replaced), otherwise POST (added to it).
-    Returns the number of triples sent.
+    Returns the number of triples sent; an unreachable store or an HTTP error
+    raises :class:`~kgtools.errors.KgtoolsError` with the URL and the reason.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> push(Ontology.load(), "http://127.0.0.1:7878/store", graph="not an IRI")
+    Traceback (most recent call last):
+    ...
+    kgtools.errors.InputError: --graph 'not an IRI' is not a valid IRI
     """
     if not endpoint.startswith(("http://", "https://")):
         raise InputError(f"endpoint {endpoint!r} is not an http(s) URL")

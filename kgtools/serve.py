@@ -160,6 +160,18 @@ class QueryService:
     ``inputs`` are the RDF files (default: the packaged ontology); with
     ``store`` (a directory) the workers open that Oxigraph store read-only,
     after it has been filled once from the inputs.
+
+    Examples
+    --------
+    >>> service = QueryService(workers=1, timeout=5)
+    >>> fmt, body = service.run_stored("subforms", {"form": "idiopathic calcinosis cutis"}, ["csv"])
+    >>> sorted(line.split(",")[1] for line in body.decode().splitlines()[1:])
+    ['idiopathic calcinosis of the scrotum', 'tumoral calcinosis']
+    >>> service.run("DROP ALL")
+    Traceback (most recent call last):
+    ...
+    kgtools.query.RefusedError: SPARQL Update (DROP) is refused: this store is read-only
+    >>> service.close()
     """
 
     def __init__(self, inputs: tuple = (), store: str | Path | None = None, workers: int = 2,
@@ -393,6 +405,17 @@ def make_server(service: QueryService, host: str = "127.0.0.1", port: int = 7879
     """An HTTP server (not yet serving) for a :class:`QueryService`; port 0 picks a free port.
 
     Call ``serve_forever()`` on it (in a thread if need be), then ``shutdown()``.
+
+    Examples
+    --------
+    >>> import threading, urllib.request
+    >>> service = QueryService(workers=1)
+    >>> server = make_server(service, port=0)
+    >>> threading.Thread(target=server.serve_forever, daemon=True).start()
+    >>> url = "http://127.0.0.1:%d/queries/statistics?format=csv" % server.server_address[1]
+    >>> b"forms,12" in urllib.request.urlopen(url).read()
+    True
+    >>> server.shutdown(); service.close()
     """
     handler = type("Handler", (_Handler,), {"service": service})
     try:

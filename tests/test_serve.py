@@ -190,3 +190,32 @@ def test_browser_page(endpoint):
     assert status == 200 and ctype.startswith("text/html")
     assert "<form" in html and "/sparql" in html and "<textarea" in html
     assert "src=\"http" not in html and "href=\"http" not in html  # nothing from a CDN
+
+
+def test_cli_serve_with_a_persistent_store(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "kgtools.cli", "serve", "--port", str(port), "--workers", "1",
+                                "--store", str(tmp_path / "store")], stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, _, _ = fetch(base + "/queries")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()
+                time.sleep(0.2)
+        assert status == 200
+        status, _, text = fetch(base + "/queries/forms-by-site?site=hypodermis&format=tsv")
+        assert status == 200 and "calciphylaxis" in text and "tumoral calcinosis" in text
+    finally:
+        process.terminate()
+        process.wait(10)
+    assert (tmp_path / "store").is_dir()
