@@ -19,6 +19,8 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
     >>> write_atomic(out, "hello\\n").read_text()
     'hello\\n'
+    >>> oct(out.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+    True
     """
     path = Path(path)
     if isinstance(data, str):
@@ -30,8 +32,17 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        # mkstemp makes the file private (0600); give it the permissions a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    """The process's file-creation mask (reading it means setting it, so it is set back at once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

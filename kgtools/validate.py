@@ -144,7 +144,7 @@ def validate(onto: Ontology, shapes: list[str | Path] | None = None, inference: 
     --------
     >>> from kgtools.ontology import Ontology
     >>> report = validate(Ontology.load())
-    >>> sorted({r.source_shape for r in report.results})
+    >>> sorted({r.rule for r in report.results})
     ['ccsh:Finding', 'ccsh:MechanismOrCause']
     """
     import pyshacl
