@@ -84,10 +84,24 @@ def main():
     """Tools for the calcinosis cutis ontology (CCUT).
 
     The packaged ontology encodes a dermatopathology text on calcinosis cutis;
-    every axiom cites the source line it comes from. Start with
-    `kgtools info`, look a term up with `kgtools lookup calciphylaxis`, check
-    that every line of the text is encoded with `kgtools coverage`, and write
-    everything into a folder with `kgtools publish -o out`.
+    every axiom cites the source line it comes from. Options are the same
+    everywhere: -i/--input for RDF files to read instead of the packaged
+    ontology, -o/--output for where to write, --format (json for pipelines).
+
+    \b
+    Look:      info, lookup, entities, coverage
+    Check:     validate (SHACL), reason (HermiT, OWL 2 RL)
+    Query:     queries, query, serve (SPARQL endpoint), push (to a triple store)
+    Explore:   paths, explain, neighbors, central, differential, viz
+    Exchange:  export, release, mappings (SSSOM), merge, align
+    All:       publish (every check and output into one folder)
+
+    \b
+    Examples:
+      kgtools lookup calciphylaxis
+      kgtools paths "renal failure" calciphylaxis
+      kgtools query forms-for-condition --param condition=dermatomyositis
+      kgtools validate my-extension.ttl ontology/calcinosis.ttl
 
     Exit codes: 0 passed, 1 a check failed, 2 the command could not run.
     """
