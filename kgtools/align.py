@@ -198,7 +198,7 @@ def align(onto: Ontology, other: str | Path) -> AlignResult:
                         object_source=header.get("iri"), object_source_version=header.get("version"),
                         subject_match_field=FIELDS[prop][0], object_match_field=FIELDS[target_prop][0],
                         match_string=key,
-                        comment=f'"{text}" ~ "{target_text}"' + (" (word rules, any order)" if loose else ""))
+                        comment=f"{text} ~ {target_text}" + (" (word rules, any order)" if loose else ""))
                     pair = (mapping.subject_id, mapping.object_id)
                     if pair not in best or mapping.confidence > best[pair].confidence:
                         best[pair] = mapping
