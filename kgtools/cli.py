@@ -777,10 +777,14 @@ def merge(others, inputs, output, unify, replace_iris, report, scope):
     Example:
       kgtools merge hp.obo -o merged.owl --report merge-report.json
     """
+    from kgtools.errors import InputError
     from kgtools.io import write_atomic
-    from kgtools.merge import check
+    from kgtools.merge import OUTPUT_FORMATS, check
     from kgtools.merge import merge as run_merge
 
+    fmt = Path(output).suffix.lstrip(".").lower() if output else None
+    if output and fmt not in OUTPUT_FORMATS:
+        raise InputError(f"unknown output format {fmt!r} for {output} (expected .{', .'.join(OUTPUT_FORMATS)})")
     onto = _load(inputs)
     with _progress_steps() as step:
         result = run_merge(onto, list(others), unify=unify, replace_iris=replace_iris, on_step=step)
@@ -789,7 +793,7 @@ def merge(others, inputs, output, unify, replace_iris, report, scope):
             outcome = check(result, scope=scope)
         if output:
             step(f"writing {output}")
-            write_atomic(output, result.serialize(Path(output).suffix.lstrip(".").lower() or "owl"))
+            write_atomic(output, result.serialize(fmt))
     if report:
         write_atomic(report, json.dumps(result.report, indent=2, ensure_ascii=False) + "\n")
     click.echo(result.text(), nl=False)

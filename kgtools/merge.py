@@ -50,6 +50,8 @@ PREFIX_SYNONYMS = {
     "NCIt": "NCIT", "MIM": "OMIM", "ICD10CM": "ICD10CM", "ICD-10-CM": "ICD10CM",
 }
 UNIFY = ("exact", "none")
+#: Formats the merged ontology can be written in, by file extension.
+OUTPUT_FORMATS = ("owl", "ttl", "nt")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _OWL = "http://www.w3.org/2002/07/owl#"
@@ -74,7 +76,7 @@ class MergeResult:
         """The merged ontology as RDF/XML (``owl``), Turtle (``ttl``) or N-Triples (``nt``)."""
         import pyoxigraph as ox
 
-        formats = {"owl": ox.RdfFormat.RDF_XML, "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+        formats = dict(zip(OUTPUT_FORMATS, (ox.RdfFormat.RDF_XML, ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)))
         if fmt not in formats:
             raise InputError(f"unknown output format {fmt!r} (expected one of {', '.join(formats)})")
         prefixes = None if fmt == "nt" else dict(load_prefixes(), obo="http://purl.obolibrary.org/obo/")

@@ -379,8 +379,8 @@ def obograph_document(graph):
     --------
     >>> from kgtools.ontology import Ontology
     >>> doc = obograph_document(Ontology.load().graph)
-    >>> doc.graphs[0].meta.version
-    'http://purl.obolibrary.org/obo/ccut/releases/2026-11-25/ccut.owl'
+    >>> doc.graphs[0].meta.version.endswith("/ccut.owl")
+    True
     """
     from obographs.model import Definition, Edge, Graph, GraphDocument, Meta, Node, Property, Synonym, Xref
     from rdflib import OWL, RDF, URIRef

@@ -58,3 +58,15 @@ def test_sssom_header_carries_the_ontology_version(onto, tmp_path):
     assert "#license: https://creativecommons.org/licenses/by/4.0/" in text
     shutil.copy(mappings.mappings_path(), tmp_path / "m.sssom.tsv")
     assert mappings.validate_sssom(tmp_path / "m.sssom.tsv") == []
+
+
+def test_mappings_command_generates_and_checks(tmp_path):
+    from click.testing import CliRunner
+
+    from kgtools.cli import main
+
+    out = tmp_path / "m.sssom.tsv"
+    assert CliRunner().invoke(main, ["mappings", "-o", str(out)]).exit_code == 0
+    assert out.read_text() == mappings.mappings_path().read_text()
+    result = CliRunner().invoke(main, ["mappings", "--check"])
+    assert result.exit_code == 0 and "up to date" in result.output

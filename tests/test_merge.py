@@ -153,6 +153,28 @@ def test_merge_command_writes_output_and_report(tmp_path):
     assert len(list(ox.parse(path=str(out)))) == json.loads(report.read_text())["accounting"]["output triples"]
 
 
+def test_merge_command_refuses_an_unknown_output_format_before_merging(tmp_path):
+    from click.testing import CliRunner
+
+    from kgtools.cli import main
+
+    result = CliRunner().invoke(main, ["merge", str(SLICES / "hp_slice.obo"), "-o", str(tmp_path / "m.docx")])
+    assert result.exit_code == 2 and "unknown output format 'docx'" in result.output
+    assert not (tmp_path / "m.docx").exists()
+
+
+def test_align_command_writes_sssom_and_counts_what_it_found_again(tmp_path):
+    from click.testing import CliRunner
+
+    from kgtools.cli import main
+
+    out = tmp_path / "proposed.sssom.tsv"
+    result = CliRunner().invoke(main, ["align", str(SLICES / "hp_slice.obo"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "1 new mappings proposed; 8 existing mappings found again" in result.output
+    assert "HP:0007618" in out.read_text() and "HP:0025520" not in out.read_text()
+
+
 # ---------------------------------------------------------------- align
 def test_normalisation_levels_case_punctuation_plurals_and_spelling():
     assert normalise("Hypercalcaemia") == normalise("hypercalcemia")

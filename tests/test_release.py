@@ -99,3 +99,15 @@ def test_what_obo_leaves_out_is_counted(onto):
     omitted = release.obo_omissions(onto.graph)
     assert omitted["qualified statements"] == 10
     assert omitted["hedge individuals"] > 0
+
+
+def test_release_command_writes_into_the_folder_given(tmp_path):
+    from click.testing import CliRunner
+
+    from kgtools.cli import main
+
+    for option in ("-o", "--out"):
+        out = tmp_path / option.strip("-")
+        result = CliRunner().invoke(main, ["release", option, str(out)])
+        assert result.exit_code == 0, result.output
+        assert (out / "calcinosis-base.obo").is_file() and len(list(out.iterdir())) == 15
