@@ -371,7 +371,8 @@ def _term(onto, param: Parameter, value: str):
         if param.type in ("entity", "entities"):
             return ox.NamedNode(onto.lookup(value).iri)
         if param.type == "iri":
-            return ox.NamedNode(onto.expand(value) or value if ":" in value and "//" not in value else value)
+            # A full IRI as given, a CURIE expanded; Oxigraph refuses anything that is not an IRI.
+            return ox.NamedNode(value if "://" in value else onto.expand(value) or value)
         if param.type == "integer":
             return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
         if param.type == "boolean":

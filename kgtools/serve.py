@@ -341,7 +341,11 @@ class _Handler(BaseHTTPRequestHandler):
         return {k: v[0] if len(v) == 1 else v for k, v in params.items()}
 
     def _body(self) -> bytes | None:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self._error(HTTPStatus.BAD_REQUEST, "Content-Length is not a number")
+            return None
         if length > MAX_BODY:
             self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes")
             return None

@@ -130,10 +130,25 @@ def test_forms_associated_with_dermatomyositis(ask):
 
 
 def test_forms_associated_with_renal_failure(ask):
-    [row] = ask("forms-for-condition", condition="renal failure")
+    rows = ask("forms-for-condition", condition="renal failure")
     # Line 27: "Instances of *cutaneous metastatic calcinosis*. Most reports have concerned patients with renal"
-    assert (row["form_label"], row["hedge_label"], row["lines"]) == (
+    [stated] = [r for r in rows if r["status"] == "asserted"]
+    assert (stated["form_label"], stated["hedge_label"], stated["lines"]) == (
         "cutaneous metastatic calcinosis", "most reports have concerned", "27")
+    # Line 31: secondary hyperparathyroidism "subsequent to renal" [failure]; line 19: metastatic calcification
+    # is the secondary process in association with renal hyperparathyroidism: every metastatic form.
+    through = {(r["form_label"], r["status"], r["lines"]) for r in rows if r["status"] != "asserted"}
+    assert {form for form, _, _ in through} == {
+        "metastatic calcinosis cutis", "calciphylaxis", "cutaneous metastatic calcinosis"}
+    assert ("metastatic calcinosis cutis", "through metastatic calcification", "31") in through
+
+
+def test_forms_associated_with_uremia_through_their_mechanism(ask):
+    rows = ask("forms-for-condition", condition="uremia")
+    # Line 19: "*Metastatic calcification is the secondary process* in association with renal hyperparathyroidism , in uremia"
+    assert {r["form_label"] for r in rows} == {"metastatic calcinosis cutis", "calciphylaxis",
+                                               "cutaneous metastatic calcinosis"}
+    assert {r["lines"] for r in rows} == {"19"} and all(r["status"].startswith("through ") for r in rows)
 
 
 def test_forms_associated_with_connective_tissue_disease_union_asserted_and_hedged(ask):
@@ -350,6 +365,18 @@ def test_typed_parameters_refuse_bad_values(onto):
         bind_parameters(onto, get_query("forms-for-condition"), {"conditon": "dermatomyositis"})
     with pytest.raises(QueryError, match="takes one value"):
         bind_parameters(onto, get_query("forms-for-condition"), {"condition": ["dermatomyositis", "uremia"]})
+
+
+def test_iri_and_boolean_parameters_are_checked(onto):
+    from kgtools.query import parse_header
+
+    query = parse_header("# title: t\n# param: x (iri): an IRI\n# param: b (boolean, optional): a flag\n"
+                         "SELECT ?s WHERE { ?s ?p ?x }", "t")
+    assert bind_parameters(onto, query, {"x": "CCUT:0001004"})["x"].value == CCUT + "0001004"
+    with pytest.raises(QueryError, match="not a valid iri"):
+        bind_parameters(onto, query, {"x": "http://example.org/x> } ; DROP ALL ; #"})
+    with pytest.raises(QueryError, match="not a valid boolean"):
+        bind_parameters(onto, query, {"x": "CCUT:0001004", "b": "yes"})
 
 
 def test_updates_and_service_are_refused_but_words_in_strings_are_not():
