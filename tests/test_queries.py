@@ -249,6 +249,10 @@ def test_curator_completions(onto, ask):
     assert {r["subject"] for r in rows} == {c.subject for c in citations(onto) if c.evidence == "ECO:0000305"}
     skin = next(r for r in rows if r["subject_label"] == "calcinosis cutis" and r["object_label"] == "skin of body")
     assert "'Cutis' is the skin" in skin["note"]
+    # Line 31 is cut off after "subsequent to renal": the curator supplied "[failure]".
+    assert SOURCE[30].rstrip().endswith("subsequent to renal")
+    renal = next(r for r in rows if r["subject_label"] == "renal failure" and r["object_label"] == "renal hyperparathyroidism")
+    assert (renal["completion"], renal["lines"]) == ("renal [failure]", "31")
 
 
 def test_hedged_statements_by_category(ask):
