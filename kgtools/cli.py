@@ -16,6 +16,7 @@ import click
 
 from kgtools.errors import EXIT_FAILED, KgtoolsError
 from kgtools.ontology import KINDS  # light: the module imports rdflib only when a graph is loaded
+from kgtools.query import ENGINES, FORMATS as QUERY_FORMATS  # light, like kgtools.ontology
 
 
 class _Group(click.Group):
@@ -621,8 +622,8 @@ def list_queries(fmt):
 @click.argument("name")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter of the query (labels, CURIEs and IRIs are looked up); repeat for several.")
-@format_option("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld", "rdfxml")
-@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+@format_option(*QUERY_FORMATS)
+@click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
               help="The embedded SPARQL engine.")
 @click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store directory (filled on first use).")
 @click.option("--endpoint", metavar="URL", help="Run on this SPARQL endpoint instead (e.g. http://host:7878/query).")

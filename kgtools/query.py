@@ -41,9 +41,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -734,6 +731,9 @@ class RemoteEngine:
 
 
 def _http(method: str, url: str, body: bytes | None, headers: dict, timeout: float) -> bytes:
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(url, data=body, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -837,6 +837,8 @@ def push(onto, endpoint: str, graph: str | None = None, replace: bool = True, ti
             ox.NamedNode(graph)
         except ValueError:
             raise InputError(f"--graph {graph!r} is not a valid IRI") from None
+    import urllib.parse
+
     target = urllib.parse.urlencode({"graph": graph}) if graph else "default"
     url = endpoint + ("&" if "?" in endpoint else "?") + target
     data = onto.serialize("nt").encode("utf-8")
