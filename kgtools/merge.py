@@ -251,10 +251,6 @@ class _Index:
         return any(o.value.lower() == "true" for o in self.values(_DEPRECATED, iri))
 
 
-def _norm_label(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
 def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replace_iris: bool = False,
           on_step: Callable[[str], None] | None = None) -> MergeResult:
     """Merge ``onto`` into the ontologies in ``others`` (OWL or OBO files).
@@ -338,14 +334,14 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
     merged = list(output)
 
     step("checking the merge")
-    unified_map = {conv.expand(u["project"]): conv.expand(u["target"]) for u in unified}
+    unified_pairs = [(conv.expand(u["project"]), conv.expand(u["target"])) for u in unified]
     report = {
         "inputs": [{"path": a["path"], "triples": a["triples"]} for a in accounting],
         "unify": unify if not replace_iris else "exact (IRI replacement)",
         "terms added": _terms_added(project_index, other_index, iri_map, curie),
         "terms unified": unified,
-        "label clashes": _label_clashes(project_index, other_index, unified_map, curie),
-        "conflicting parents": _conflicting_parents(project_index, other_index, unified_map, curie),
+        "label clashes": _label_clashes(project_index, other_index, unified_pairs, curie),
+        "conflicting parents": _conflicting_parents(project_index, other_index, unified_pairs, curie),
         "dangling references": _dangling(merged, curie),
         "obsolete targets": _obsolete_targets(project_index, other_index, curie),
         "prefix rewrites": dict(sorted(rewrites.items())),
@@ -373,28 +369,34 @@ def _terms_added(project: _Index, other: _Index, iri_map: dict, curie) -> list[d
     return added
 
 
-def _label_clashes(project: _Index, other: _Index, unified: dict, curie) -> list[dict]:
-    """Terms whose labels differ (beyond case and spaces) between the project and another input."""
+def _label_clashes(project: _Index, other: _Index, unified: list, curie) -> list[dict]:
+    """Terms, or unified pairs, whose labels differ between the project and another input
+    (beyond case, spacing and punctuation: ``part_of`` is ``part of``)."""
+    from kgtools.align import normalise
+
     clashes = []
-    pairs = [(iri, iri) for iri in sorted(project.by[_LABEL]) if iri in other.by[_LABEL]] + sorted(unified.items())
+    pairs = [(iri, iri) for iri in sorted(project.by[_LABEL]) if iri in other.by[_LABEL]] + sorted(unified)
     for mine, theirs in pairs:
         ours, their = project.labels(mine), other.labels(theirs)
-        if their and {_norm_label(l) for l in ours} != {_norm_label(l) for l in their}:
+        if their and {normalise(l) for l in ours} != {normalise(l) for l in their}:
             clashes.append({"term": curie(mine), "label": ours, "other term": curie(theirs), "other label": their})
     return clashes
 
 
-def _conflicting_parents(project: _Index, other: _Index, unified: dict, curie) -> list[dict]:
-    """Unified terms whose project parents, mapped across, are not ancestors of the target in the other input,
-    or are its descendants (a cycle)."""
+def _conflicting_parents(project: _Index, other: _Index, unified: list, curie) -> list[dict]:
+    """Unified terms with a project parent that, mapped across, is not an ancestor of the target in the
+    other inputs, or is below it (a cycle)."""
+    targets: dict[str, set] = {}
+    for mine, theirs in unified:
+        targets.setdefault(mine, set()).add(theirs)
     conflicts = []
-    for mine, theirs in sorted(unified.items()):
+    for mine, theirs in sorted(unified):
         ancestors = other.ancestors(theirs)
         for parent in project.parents(mine):
-            mapped = unified.get(parent, parent)
-            if mapped not in other.subjects:
-                continue  # a parent the other ontology does not have: an addition, not a conflict
-            if mapped not in ancestors or theirs in other.ancestors(mapped):
+            mapped = {t for t in targets.get(parent, {parent}) if t in other.subjects}
+            if not mapped:
+                continue  # a parent the other ontologies do not have: an addition, not a conflict
+            if not mapped & ancestors or any(theirs in other.ancestors(m) for m in mapped):
                 conflicts.append({"term": curie(mine), "target": curie(theirs), "project parent": curie(parent),
                                   "target parents": [curie(p) for p in other.parents(theirs)]})
     return conflicts

@@ -94,6 +94,24 @@ def test_unify_none_adds_nothing(onto):
     assert result.report["terms unified"] == [] and result.report["accounting"]["added"] == 0
 
 
+def test_merge_with_doid_hpo_and_uberon_slices(onto):
+    others = [SLICES / "doid_slice.ttl", SLICES / "hp_slice.obo", SLICES / "uberon_slice.obo"]
+    result = merging.merge(onto, others)
+    assert_nothing_lost(onto, others, result)
+    unified = {(u["project"], u["target"]) for u in result.report["terms unified"]}
+    assert {("CCUT:0001004", "DOID:4734"), ("CCUT:0003008", "DOID:10223"), ("CCUT:0003001", "DOID:13543"),
+            ("CCUT:0003001", "HP:0000843")} <= unified
+    assert ("CCUT:0001000", "DOID:182") not in unified  # DOID:182 calcinosis is a broad match
+    conflicts = {(c["term"], c["target"], c["project parent"]) for c in result.report["conflicting parents"]}
+    # The text groups dermatomyositis with the connective tissue diseases; DOID puts it under myositis.
+    assert ("CCUT:0003008", "DOID:10223", "CCUT:0003007") in conflicts
+    # Renal hyperparathyroidism is a secondary hyperparathyroidism in both.
+    assert not any(term == "CCUT:0003003" for term, _, _ in conflicts)
+    clashes = {(c["term"], c["other term"]) for c in result.report["label clashes"]}
+    assert ("CCUT:0003006", "DOID:1074") in clashes and ("CCUT:0003006", "HP:0000083") in clashes
+    assert not any(term == "BFO:0000050" for term, _ in clashes)  # "part_of" is "part of"
+
+
 def test_obsolete_targets_and_conflicting_parents_are_reported(onto, tmp_path):
     # A made-up ontology (not reference data): HP:0003072 is obsolete, and secondary hyperparathyroidism
     # (HP:0000867) is not under hyperparathyroidism (HP:0000843), as the project has it (CCUT:0003002 < CCUT:0003001).
