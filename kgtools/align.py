@@ -114,7 +114,16 @@ class AlignResult:
     metadata: dict
 
     def sssom(self, include_existing: bool = False) -> str:
-        """The proposals (and, if asked, the rediscovered existing mappings) as SSSOM/TSV."""
+        """The proposals (and, if asked, the rediscovered existing mappings) as SSSOM/TSV.
+
+        Examples
+        --------
+        >>> from kgtools.ontology import Ontology
+        >>> from kgtools.merge import SLICES
+        >>> text = align(Ontology.load(), SLICES / "hp_slice.obo").sssom()
+        >>> "semapv:LexicalMatching" in text and "HP:0025520" not in text
+        True
+        """
         return to_sssom(self.proposed + (self.existing if include_existing else []), self.metadata)
 
 

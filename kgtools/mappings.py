@@ -53,12 +53,24 @@ class Mapping:
 
 
 def metadata_path() -> Path:
-    """The mapping set's metadata file, ``mappings/calcinosis.sssom.yml``."""
+    """The mapping set's metadata file, ``mappings/calcinosis.sssom.yml``.
+
+    Examples
+    --------
+    >>> metadata_path().name
+    'calcinosis.sssom.yml'
+    """
     return resources.data_dir("mappings") / "calcinosis.sssom.yml"
 
 
 def mappings_path() -> Path:
-    """The generated mapping set, ``mappings/calcinosis.sssom.tsv``."""
+    """The generated mapping set, ``mappings/calcinosis.sssom.tsv``.
+
+    Examples
+    --------
+    >>> mappings_path().read_text().startswith("#curie_map:")
+    True
+    """
     return resources.data_dir("mappings") / "calcinosis.sssom.tsv"
 
 

@@ -73,7 +73,15 @@ class MergeResult:
     unified_targets: list = field(default_factory=list, repr=False)
 
     def serialize(self, fmt: str = "owl") -> bytes:
-        """The merged ontology as RDF/XML (``owl``), Turtle (``ttl``) or N-Triples (``nt``)."""
+        """The merged ontology as RDF/XML (``owl``), Turtle (``ttl``) or N-Triples (``nt``).
+
+        Examples
+        --------
+        >>> from kgtools.ontology import Ontology
+        >>> r = merge(Ontology.load(), [SLICES / "hp_slice.obo"])
+        >>> r.serialize("nt").count(b" .\\n") == len(r.triples)
+        True
+        """
         import pyoxigraph as ox
 
         formats = dict(zip(OUTPUT_FORMATS, (ox.RdfFormat.RDF_XML, ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)))
@@ -83,7 +91,7 @@ class MergeResult:
         return ox.serialize(self.triples, format=formats[fmt], prefixes=prefixes)
 
     def text(self) -> str:
-        """The report as readable text."""
+        """The report as readable text (:func:`report_text`)."""
         return report_text(self.report)
 
 
