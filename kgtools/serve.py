@@ -389,6 +389,8 @@ class _Handler(BaseHTTPRequestHandler):
         params = self._params() if params is None else params
         if path == "/":
             return self._send(HTTPStatus.OK, "text/html; charset=utf-8", PAGE.encode("utf-8"))
+        if path == "/favicon.ico":  # browsers ask; there is none
+            return self._send(HTTPStatus.NO_CONTENT, "image/x-icon", b"")
         if path == "/queries":
             listing = [q.as_dict() for q in self.service.queries.values()]
             return self._send(HTTPStatus.OK, "application/json", json.dumps(listing, indent=1).encode("utf-8"))
@@ -403,6 +405,17 @@ class _Handler(BaseHTTPRequestHandler):
             name = urllib.parse.unquote(path[len("/queries/"):])
             return self._answer(lambda: self.service.run_stored(name, params, self._formats(params)))
         self._error(HTTPStatus.NOT_FOUND, f"no such path {path!r}: try /, /sparql, /queries or /queries/NAME")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        import sys
+
+        # A client that hangs up early is no error of the server's.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def make_server(service: QueryService, host: str = "127.0.0.1", port: int = 7879, verbose: bool = False):
@@ -423,10 +436,9 @@ def make_server(service: QueryService, host: str = "127.0.0.1", port: int = 7879
     """
     handler = type("Handler", (_Handler,), {"service": service})
     try:
-        server = ThreadingHTTPServer((host, port), handler)
+        server = _Server((host, port), handler)
     except OSError as err:
         raise KgtoolsError(f"cannot listen on {host}:{port} ({err.strerror})") from None
-    server.daemon_threads = True
     server.verbose = verbose
     return server
 

@@ -219,3 +219,34 @@ def test_cli_serve_with_a_persistent_store(tmp_path):
         process.terminate()
         process.wait(10)
     assert (tmp_path / "store").is_dir()
+
+
+def test_browser_page_runs_queries(endpoint):
+    """In headless Chromium: the page runs the query it shows, and a stored query picked from the list."""
+    from pathlib import Path
+
+    chromium = "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip(f"no Chromium at {chromium}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox",
+                                                                           "--disable-gpu", "--no-first-run"])
+        try:
+            page = browser.new_page()
+            problems, requests = [], []
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda err: problems.append(str(err)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(endpoint + "/")
+            page.click("button[type=submit]")
+            page.wait_for_selector("#out table")
+            assert page.locator("#out table tr").count() == 13  # a header and the twelve forms
+            page.wait_for_function("document.querySelectorAll('#stored option').length > 15")
+            page.select_option("#stored", "forms-for-condition")
+            page.wait_for_function("document.querySelector('#out').innerText.includes('as a rule')")
+            assert "calcinosis universalis" in page.inner_text("#out")
+            assert problems == []
+            assert all(url.startswith(endpoint) for url in requests)
+        finally:
+            browser.close()
