@@ -208,14 +208,30 @@ def test_differential_ranks_forms_by_matching_findings(ask):
     rows = ask("differential", finding=["calcium deposit", "infarctive necrosis", "bulla"])
     ranked = [(r["form_label"], r["matches"]) for r in rows]
     # Calciphylaxis: bullae (line 25) and, as metastatic calcinosis cutis, calcium deposits (35) and infarctive
-    # necrosis (37); the dystrophic forms: calcium deposits (line 65) only.
+    # necrosis (37); the dystrophic forms: calcium deposits (line 65); tumoral calcinosis: "large masses of
+    # calcium" in the subcutaneous tissue (line 75), a kind of calcium deposit.
     assert ranked[0] == ("calciphylaxis", 3)
     assert set(ranked[1:3]) == {("metastatic calcinosis cutis", 2), ("cutaneous metastatic calcinosis", 2)}
     assert set(ranked[3:]) == {("dystrophic calcinosis cutis", 1), ("calcinosis universalis", 1),
-                               ("calcinosis circumscripta", 1), ("Thibierge-Weissenbach syndrome", 1)}
+                               ("calcinosis circumscripta", 1), ("Thibierge-Weissenbach syndrome", 1),
+                               ("tumoral calcinosis", 1)}
     assert rows[0]["matched"] == "bulla, calcium deposit, infarctive necrosis"
     only_scrotum = ask("differential", finding="multiple asymptomatic nodules")  # line 85
     assert [(r["form_label"], r["matches"]) for r in only_scrotum] == [("idiopathic calcinosis of the scrotum", 1)]
+
+
+@pytest.mark.parametrize("findings", [
+    ["calcium deposit", "infarctive necrosis", "bulla"],
+    ["panniculitis-like lesion", "calcium deposit"],
+    ["calcified nodule of the skin", "hypodermis"],
+])
+def test_differential_agrees_with_the_graph_command(onto, ask, findings):
+    from kgtools.paths import differential, node_of, project
+
+    G = project(onto)
+    graph_ranking = {form: len(asserted) for form, asserted, _ in differential(G, [node_of(onto, G, f) for f in findings])}
+    sparql_ranking = {onto.curie(r["form"]): r["matches"] for r in ask("differential", finding=findings)}
+    assert sparql_ranking == graph_ranking
 
 
 def test_provenance_quotes_every_statement_from_its_lines(onto, ask):
