@@ -339,8 +339,6 @@ def bind_parameters(onto, query: StoredQuery, given: dict[str, str | list[str]])
     >>> bound["condition"].value
     'http://purl.obolibrary.org/obo/CCUT_0003006'
     """
-    import pyoxigraph as ox
-
     declared = {p.name: p for p in query.parameters}
     unknown = sorted(set(given) - set(declared))
     if unknown:
