@@ -31,6 +31,8 @@ EXPECTED = {
     "missing-line": [(AXIOM, "ccsh:SourceLine", "MinCountConstraintComponent", "Violation", None)],
     "missing-quote": [(AXIOM, "ccsh:SourceQuote", "MinCountConstraintComponent", "Violation", None)],
     "evidence-code": [(AXIOM, "ccsh:Evidence", "InConstraintComponent", "Violation", "ECO:0000269")],
+    "completion-unmarked": [(AXIOM, "ccsh:CompletionMarked", "PatternConstraintComponent", "Violation",
+                             "Histopathology of the calcified globules")],
     "line-out-of-range": [(AXIOM, "ccsh:LineInDocument", "SPARQLConstraintComponent", "Violation", "999")],
     "quote-not-on-line": [(AXIOM, "ccsh:QuoteOnCitedLine", "SPARQLConstraintComponent", "Violation", "Histopathology")],
     "branch-mechanism": [("CCUT:0001002", "ccsh:MechanismOfBranch", "SPARQLConstraintComponent", "Violation",
