@@ -5,19 +5,10 @@ Prints the median wall time of each step over N runs (default 5).
 """
 
 import argparse
-import statistics
 import subprocess
 import sys
-import time
 
-
-def median_seconds(action, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from timing import median_seconds
 
 
 def main():

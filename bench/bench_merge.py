@@ -7,18 +7,10 @@ module, and the SHACL shapes; with --full-reasoning, once, HermiT over everythin
 """
 
 import argparse
-import statistics
 import time
 from pathlib import Path
 
-
-def median_seconds(action, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from timing import median_seconds
 
 
 def main():

@@ -12,23 +12,15 @@ skipped when the file is missing.
 
 import argparse
 import io
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from timing import median_seconds
+
 TRANSITIVE = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x rdfs:subClassOf* <{root}> }}"""
-
-
-def median_seconds(action, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def hpo_as_turtle(obo: Path) -> Path:

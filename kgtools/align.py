@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kgtools.mappings import Mapping, to_sssom
-from kgtools.ontology import CCUT, OBOINOWL, SYNONYM_PROPERTIES, Ontology
+from kgtools.ontology import CCUT, OBOINOWL, Ontology
 
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _DEPRECATED = "http://www.w3.org/2002/07/owl#deprecated"

@@ -405,10 +405,10 @@ def obograph_document(graph):
         extra = {"propertyType": "ANNOTATION" if frame["metadata_tag"] else "OBJECT"} if frame["kind"] == "property" else {}
         nodes.append(Node(id=frame["iri"], lbl=frame["name"], type=node_type, meta=meta, **extra))
         pred = "subPropertyOf" if frame["kind"] == "property" else "is_a"
-        for parent, annotations in frame["is_a"]:
-            edges.append(Edge(sub=frame["iri"], pred=pred, obj=parent, meta=meta_of(annotations)))
-        for prop, filler, annotations in frame["relationships"]:
-            edges.append(Edge(sub=frame["iri"], pred=prop, obj=filler, meta=meta_of(annotations)))
+        for parent, axiom_annotations in frame["is_a"]:
+            edges.append(Edge(sub=frame["iri"], pred=pred, obj=parent, meta=meta_of(axiom_annotations)))
+        for prop, filler, axiom_annotations in frame["relationships"]:
+            edges.append(Edge(sub=frame["iri"], pred=prop, obj=filler, meta=meta_of(axiom_annotations)))
         if frame["kind"] == "individual":
             for type_ in frame["types"]:
                 edges.append(Edge(sub=frame["iri"], pred=_RDF + "type", obj=type_))

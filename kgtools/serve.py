@@ -186,9 +186,9 @@ class QueryService:
         if self.store:
             from kgtools.query import OxigraphEngine
 
-            # Fill the store once; the workers then open it read-only, side by side.
-            filled = OxigraphEngine.from_ontology(self.onto, self.store)
-            del filled
+            # Fill the store once and let it go (which closes it); the workers then open it
+            # read-only, side by side.
+            OxigraphEngine.from_ontology(self.onto, self.store)
         self.timeout = timeout
         self.max_rows = max_rows
         self.queries = catalog()

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from rdflib import OWL, RDF, RDFS, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, URIRef
 
 from kgtools import provenance
 from kgtools.ontology import CCUT, IAO_DEFINITION

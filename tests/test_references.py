@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import OWL, RDF, RDFS, URIRef
+from rdflib import OWL, RDF, URIRef
 
 from kgtools.ontology import CCUT, OBOINOWL
 
