@@ -480,8 +480,9 @@ document.getElementById("stored").addEventListener("change", async e => {
   if (!e.target.value) return;
   const r = await fetch("/queries/" + e.target.value + "?format=json");
   const q = JSON.parse(e.target.selectedOptions[0].dataset.q);
+  const body = r.ok ? await r.json() : await r.text();  // read it all before drawing anything
   out.replaceChildren(text(q.description + "\\n\\nExample: " + q.example));
-  if (r.ok) render(await r.json());
+  if (r.ok) render(body); else { const p = text(body); p.className = "error"; out.appendChild(p); }
 });
 document.getElementById("form").addEventListener("submit", async e => {
   e.preventDefault();

@@ -244,8 +244,9 @@ def test_browser_page_runs_queries(endpoint):
             assert page.locator("#out table tr").count() == 13  # a header and the twelve forms
             page.wait_for_function("document.querySelectorAll('#stored option').length > 15")
             page.select_option("#stored", "forms-for-condition")
-            page.wait_for_function("document.querySelector('#out').innerText.includes('as a rule')")
-            assert "calcinosis universalis" in page.inner_text("#out")
+            page.wait_for_function("document.querySelector('#out table') !== null"
+                                   " && document.querySelector('#out table').innerText.includes('as a rule')")
+            assert "calcinosis universalis" in page.inner_text("#out table")
             assert problems == []
             assert all(url.startswith(endpoint) for url in requests)
         finally:
