@@ -143,27 +143,39 @@ def oxigraph_triples(graph) -> list:
     'c'
     """
     import pyoxigraph as ox
-    import rdflib
 
     cache: dict = {}
 
     def term(node):
         found = cache.get(node)
         if found is None:
-            if isinstance(node, rdflib.URIRef):
-                found = ox.NamedNode(str(node))
-            elif isinstance(node, rdflib.BNode):
-                found = ox.BlankNode(str(node))
-            elif node.language:
-                found = ox.Literal(str(node), language=node.language)
-            elif node.datatype:
-                found = ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-            else:
-                found = ox.Literal(str(node))
-            cache[node] = found
+            found = cache[node] = oxigraph_term(node)
         return found
 
     return [ox.Triple(term(s), term(p), term(o)) for s, p, o in graph]
+
+
+def oxigraph_term(node):
+    """An rdflib term as the equal :mod:`pyoxigraph` term.
+
+    Examples
+    --------
+    >>> import rdflib
+    >>> oxigraph_term(rdflib.Literal("calcinosis", lang="en"))
+    <Literal value=calcinosis language=en>
+    """
+    import pyoxigraph as ox
+    import rdflib
+
+    if isinstance(node, rdflib.URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, rdflib.BNode):
+        return ox.BlankNode(str(node))
+    if node.language:
+        return ox.Literal(str(node), language=node.language)
+    if node.datatype:
+        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+    return ox.Literal(str(node))
 
 
 def _bind_prefixes(graph) -> None:

@@ -659,28 +659,18 @@ class RdflibEngine:
 
 
 def _oxigraph(term, cache):
-    import pyoxigraph as ox
     import rdflib
+
+    from kgtools.ontology import oxigraph_term
 
     if term is None:
         return None
     found = cache.get(term)
     if found is None:
-        if isinstance(term, rdflib.URIRef):
-            found = ox.NamedNode(str(term))
-        elif isinstance(term, rdflib.BNode):
-            found = ox.BlankNode(str(term))
-        elif term.language:
-            found = ox.Literal(str(term), language=term.language)
-        elif term.datatype:
-            # rdflib keeps a literal's lexical form; Oxigraph returns the canonical one.
-            lexical = str(term)
-            if term.datatype in (rdflib.XSD.integer,) and term.value is not None:
-                lexical = str(int(term.value))
-            found = ox.Literal(lexical, datatype=ox.NamedNode(str(term.datatype)))
-        else:
-            found = ox.Literal(str(term))
-        cache[term] = found
+        same = term
+        if isinstance(term, rdflib.Literal) and term.datatype == rdflib.XSD.integer and term.value is not None:
+            same = rdflib.Literal(int(term.value))  # rdflib keeps the lexical form; Oxigraph gives the canonical one
+        found = cache[term] = oxigraph_term(same)
     return found
 
 
