@@ -8,7 +8,7 @@ import argparse
 import subprocess
 import sys
 
-from timing import median_seconds
+from timing import print_steps
 
 
 def main():
@@ -33,8 +33,7 @@ def main():
         "materialise OWL 2 RL (owlrl)": lambda: reason(onto, "owlrl"),
     }
     print(f"{len(onto.graph)} triples; median of {repeat} runs")
-    for name, action in steps.items():
-        print(f"{name:<36} {median_seconds(action, repeat) * 1000:8.1f} ms")
+    print_steps(steps, repeat)
 
 
 if __name__ == "__main__":

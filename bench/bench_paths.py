@@ -6,7 +6,7 @@ Prints the median wall time of each step over N runs (default 5).
 
 import argparse
 
-from timing import median_seconds
+from timing import print_steps
 
 
 def main():
@@ -31,8 +31,7 @@ def main():
         "SVG": lambda: viz.render(G, "svg"),
     }
     print(f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges; median of {repeat} runs")
-    for name, action in steps.items():
-        print(f"{name:<46} {median_seconds(action, repeat) * 1000:8.1f} ms")
+    print_steps(steps, repeat)
     print("paths of at most 6 / 8 steps:", len(paths.find_paths(G, renal_failure, calciphylaxis, max_len=6, all_paths=True)),
           "/", len(paths.find_paths(G, renal_failure, calciphylaxis, max_len=8, all_paths=True)))
 

@@ -16,3 +16,10 @@ def median_seconds(action, repeat: int) -> float:
         action()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def print_steps(steps: dict, repeat: int) -> None:
+    """One line per step: its name and the median of ``repeat`` runs, in milliseconds."""
+    width = max(map(len, steps)) + 2
+    for name, action in steps.items():
+        print(f"{name:<{width}} {median_seconds(action, repeat) * 1000:8.1f} ms")
