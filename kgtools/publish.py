@@ -79,6 +79,48 @@ def reason_step(onto: Ontology, out: Path) -> StepResult:
     return StepResult("reason", report.ok, report.summary(), (path,))
 
 
+def queries_step(onto: Ontology, out: Path) -> StepResult:
+    """Run every stored query with its default parameters; write each answer into queries/.
+
+    SELECT answers as CSV, ASK answers as SPARQL JSON, CONSTRUCT answers as
+    Turtle. Fails when a query fails or a SELECT finds nothing.
+    """
+    from kgtools.query import OxigraphEngine, QueryError, catalog, run_stored, serialize_result
+
+    folder = out / "queries"
+    folder.mkdir(exist_ok=True)
+    engine = OxigraphEngine.from_ontology(onto)
+    files, failed, empty = [], [], []
+    for name in catalog():
+        try:
+            result = run_stored(onto, name, engine=engine)
+        except QueryError as err:
+            failed.append(f"{name} ({err})")
+            continue
+        fmt, suffix = {"bindings": ("csv", "csv"), "graph": ("turtle", "ttl")}.get(result.kind, ("json", "json"))
+        files.append(write_atomic(folder / f"{name}.{suffix}", serialize_result(result, fmt)))
+        if result.kind == "bindings" and not result.rows:
+            empty.append(name)
+    problems = [f"failed: {', '.join(failed)}"] if failed else []
+    problems += [f"no answer: {', '.join(empty)}"] if empty else []
+    summary = f"{len(files)} stored queries answered into queries/" + ("; " + "; ".join(problems) if problems else "")
+    return StepResult("queries", not problems, summary, tuple(files))
+
+
+def pictures_step(onto: Ontology, out: Path) -> StepResult:
+    """Draw the whole graph: the interactive page, SVG, Mermaid and GraphML (graph.html, .svg, .mmd, .graphml)."""
+    from kgtools.paths import project
+    from kgtools.viz import render
+
+    graph = project(onto)
+    title = onto.metadata().get("title") or "Ontology graph"
+    files = tuple(write_atomic(out / f"graph.{suffix}", render(graph, fmt, title=title))
+                  for fmt, suffix in (("html", "html"), ("svg", "svg"), ("mermaid", "mmd"), ("graphml", "graphml")))
+    summary = (f"{graph.number_of_nodes()} terms, {graph.number_of_edges()} relations: "
+               + ", ".join(f.name for f in files))
+    return StepResult("pictures", True, summary, files)
+
+
 def release_step(onto: Ontology, out: Path) -> StepResult:
     """Write the release files into release/ (OWL, Turtle, OBO, OBO Graphs JSON, JSON-LD; main, full, base).
 
@@ -119,6 +161,8 @@ STEPS: list[tuple[str, Callable[[Ontology, Path], StepResult]]] = [
     ("export", export_step),
     ("validate", validate_step),
     ("reason", reason_step),
+    ("queries", queries_step),
+    ("pictures", pictures_step),
     ("release", release_step),
     ("mappings", mappings_step),
 ]

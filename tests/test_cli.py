@@ -1,5 +1,6 @@
 """The command line: real output, one clear message and a documented exit code on bad input."""
 
+import csv
 import json
 import subprocess
 import sys
@@ -106,6 +107,15 @@ def test_publish_writes_the_outputs(tmp_path):
     assert "validate   conforms: 0 violations, 9 warnings, 0 infos" in result.output
     assert "reason     hermit: consistent, 0 unsatisfiable classes" in result.output
     assert (tmp_path / "validation.ttl").is_file() and (tmp_path / "inferred.ttl").is_file()
+    assert "queries    18 stored queries answered into queries/" in result.output
+    with (tmp_path / "queries" / "forms-for-condition.csv").open(newline="") as answer:
+        rows = list(csv.DictReader(answer))  # the default condition: dermatomyositis
+    assert [(r["form_label"], r["hedge_label"], r["lines"]) for r in rows] == [("calcinosis universalis", "as a rule", "51")]
+    import networkx as nx
+
+    graph = nx.read_graphml(tmp_path / "graph.graphml")
+    assert graph.number_of_nodes() == 78 and "CCUT:0001004" in graph
+    assert "pictures   78 terms, 123 relations: graph.html, graph.svg, graph.mmd, graph.graphml" in result.output
 
 
 def test_console_script_gives_no_traceback():
