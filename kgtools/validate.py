@@ -24,6 +24,7 @@ from kgtools.errors import InputError
 from kgtools.ontology import Ontology, parse_file
 
 SOURCE_NS = "http://purl.obolibrary.org/obo/ccut/source#"
+SHAPES_NS = "http://purl.obolibrary.org/obo/ccut/shapes#"
 SEVERITIES = ("Violation", "Warning", "Info")
 INFERENCE = ("none", "rdfs", "owlrl")
 
@@ -165,9 +166,6 @@ def validate(onto: Ontology, shapes: list[str | Path] | None = None, inference: 
                                           inference=None if inference == "none" else inference,
                                           allow_warnings=True, abort_on_first=False, inplace=True)
     return ValidationReport(_results(onto, report_graph, shapes_graph), report_graph)
-
-
-SHAPES_NS = "http://purl.obolibrary.org/obo/ccut/shapes#"
 
 
 def _results(onto: Ontology, report, shapes) -> list[ValidationResult]:
