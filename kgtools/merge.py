@@ -60,7 +60,6 @@ _DEPRECATED, _EQUIVALENT, _CLASS = _OWL + "deprecated", _OWL + "equivalentClass"
 _XREF = OBOINOWL + "hasDbXref"
 _SOME, _ON_PROPERTY = _OWL + "someValuesFrom", _OWL + "onProperty"
 _REFERENCING = (_SUBCLASS, _EQUIVALENT, _SOME, _OWL + "allValuesFrom")
-_RDF_FORMATS = {".owl": "RDF_XML", ".rdf": "RDF_XML", ".xml": "RDF_XML", ".ttl": "TURTLE", ".nt": "N_TRIPLES"}
 
 
 @dataclass
@@ -110,23 +109,20 @@ def read_triples(path: str | Path, tag: str) -> list:
     """
     import pyoxigraph as ox
 
+    from kgtools.ontology import EXTENSIONS, parse_triples
+
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if suffix == ".obo":
-        data, fmt = _obo_to_owl(path), ox.RdfFormat.RDF_XML
-    elif suffix in _RDF_FORMATS:
-        data, fmt = path.read_bytes(), getattr(ox.RdfFormat, _RDF_FORMATS[suffix])
+        parsed = parse_triples(path, data=_obo_to_owl(path), fmt="owl")
+    elif suffix in EXTENSIONS:
+        parsed = parse_triples(path)
     else:
-        raise InputError(f"{path}: unknown format (expected .obo, {', '.join(sorted(_RDF_FORMATS))})")
+        raise InputError(f"{path}: unknown format (expected .obo, {', '.join(sorted(EXTENSIONS))})")
     blank = ox.BlankNode
-    try:
-        parsed = ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())
-        return [_tag_blank_nodes(q, tag) if type(q.subject) is blank or type(q.object) is blank else q.triple
-                for q in parsed]
-    except SyntaxError as err:
-        raise InputError(f"{path}:{err.lineno or 0}:{err.offset or 0}: syntax error: {err.msg}") from None
+    return [_tag_blank_nodes(t, tag) if type(t.subject) is blank or type(t.object) is blank else t for t in parsed]
 
 
 def _obo_to_owl(path: Path) -> bytes:
@@ -152,14 +148,14 @@ def _obo_to_owl(path: Path) -> bytes:
     return out.getvalue()
 
 
-def _tag_blank_nodes(quad, tag: str):
-    """The parsed quad as a triple, its blank nodes renamed apart from other files'."""
+def _tag_blank_nodes(triple, tag: str):
+    """The parsed triple, its blank nodes renamed apart from other files'."""
     import pyoxigraph as ox
 
     def term(node):
         return ox.BlankNode(f"{tag}_{node.value}") if isinstance(node, ox.BlankNode) else node
 
-    return ox.Triple(term(quad.subject), quad.predicate, term(quad.object))
+    return ox.Triple(term(triple.subject), triple.predicate, term(triple.object))
 
 
 # ---------------------------------------------------------------- normalising
@@ -534,16 +530,9 @@ def check(result: MergeResult, scope: str = "module", shapes: bool = True) -> di
 
 
 def _ontology_of(triples) -> Ontology:
-    import rdflib
+    from kgtools.ontology import rdflib_graph
 
-    from kgtools.ontology import _rdflib_term
-
-    graph = rdflib.Graph()
-    blank_nodes: dict = {}
-    for t in triples:
-        graph.add((_rdflib_term(t.subject, blank_nodes), _rdflib_term(t.predicate, blank_nodes),
-                   _rdflib_term(t.object, blank_nodes)))
-    return Ontology(graph)
+    return Ontology(rdflib_graph(triples))
 
 
 # ---------------------------------------------------------------- report

@@ -49,7 +49,8 @@ KINDS = tuple(KIND_ROOTS) + ("site", "cell", "quality", "phenotype", "evidence",
 
 #: RDF formats, by the names the command line uses, with Oxigraph's name for them.
 FORMATS = {"ttl": "TURTLE", "owl": "RDF_XML", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
-_EXTENSIONS = {".ttl": "ttl", ".owl": "owl", ".rdf": "owl", ".xml": "owl", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld"}
+#: RDF file extensions, with the format each stands for.
+EXTENSIONS = {".ttl": "ttl", ".owl": "owl", ".rdf": "owl", ".xml": "owl", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld"}
 
 
 def load_prefixes() -> dict[str, str]:
@@ -83,33 +84,68 @@ def parse_file(path: str | Path):
     >>> len(parse_file(ontology_path())) > 1000
     True
     """
+    return rdflib_graph(parse_triples(path))
+
+
+def parse_triples(path: str | Path, data: bytes | None = None, fmt: str | None = None):
+    """Parse an RDF file with Oxigraph, yielding :class:`pyoxigraph.Triple` objects.
+
+    ``fmt`` (a key of :data:`FORMATS`) follows the extension unless given;
+    ``data`` is the file's content unless given (RDF made from another
+    syntax, named by ``path`` in messages). A missing file or a syntax error
+    raises :class:`InputError` naming the file, line and column.
+
+    Examples
+    --------
+    >>> from kgtools.resources import ontology_path
+    >>> next(parse_triples(ontology_path())).subject.value
+    'http://purl.obolibrary.org/obo/ccut.owl'
+    """
     import pyoxigraph as ox
-    import rdflib
 
     path = Path(path)
-    fmt = _EXTENSIONS.get(path.suffix.lower())
+    fmt = fmt or EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(f"{path}: unknown RDF format (expected one of {', '.join(sorted(_EXTENSIONS))})")
+        raise InputError(f"{path}: unknown RDF format (expected one of {', '.join(sorted(EXTENSIONS))})")
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file") from None
+        except OSError as err:
+            raise InputError(f"{path}: cannot read ({err.strerror})") from None
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror})") from None
-    graph = rdflib.Graph()
-    _bind_prefixes(graph)
-    try:
-        triples = ox.parse(data, format=getattr(ox.RdfFormat, FORMATS[fmt]), base_iri=path.resolve().as_uri())
-        # Blank node labels are local to a file: give each file's its own fresh nodes.
-        blank_nodes: dict[str, rdflib.BNode] = {}
-        graph_add = graph.add
-        for triple in triples:
-            graph_add((_rdflib_term(triple.subject, blank_nodes), _rdflib_term(triple.predicate, blank_nodes),
-                       _rdflib_term(triple.object, blank_nodes)))
+        for quad in ox.parse(data, format=getattr(ox.RdfFormat, FORMATS[fmt]), base_iri=path.resolve().as_uri()):
+            yield quad.triple
     except SyntaxError as err:
         where = f"line {err.lineno}, column {err.offset}" if err.lineno else "somewhere"
         message = err.msg.split(": ", 1)[-1] if err.msg.startswith("Parser error at") else err.msg
         raise InputError(f"{path}:{err.lineno or 0}:{err.offset or 0}: syntax error at {where}: {message}") from None
+
+
+def rdflib_graph(triples):
+    """An :class:`rdflib.Graph` of :mod:`pyoxigraph` triples, with the project's prefixes bound.
+
+    Blank node labels are local to where the triples come from, so they get
+    fresh rdflib blank nodes: graphs built apart never share one.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> t = ox.Triple(ox.BlankNode("x"), ox.NamedNode("http://e/p"), ox.Literal("v"))
+    >>> a, b = rdflib_graph([t]), rdflib_graph([t])
+    >>> len(a), set(a.subjects()) == set(b.subjects())
+    (1, False)
+    """
+    import rdflib
+
+    graph = rdflib.Graph()
+    _bind_prefixes(graph)
+    blank_nodes: dict[str, rdflib.BNode] = {}
+    graph_add = graph.add
+    for triple in triples:
+        graph_add((_rdflib_term(triple.subject, blank_nodes), _rdflib_term(triple.predicate, blank_nodes),
+                   _rdflib_term(triple.object, blank_nodes)))
     return graph
 
 
