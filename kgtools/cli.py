@@ -59,6 +59,19 @@ def _table(title: str | None, headers: list[str], rows: list[list]) -> None:
     console.print(table)
 
 
+def _write_or_print(data: str | bytes, output: str | None, detail: str = "") -> None:
+    """Write ``data`` whole to ``output`` (saying so on stderr, with ``detail``), or print it."""
+    from kgtools.io import write_atomic
+
+    if output:
+        write_atomic(output, data)
+        click.echo(f"wrote {output}{detail}", err=True)
+    elif isinstance(data, bytes):
+        sys.stdout.buffer.write(data)
+    else:
+        click.echo(data, nl=not data.endswith("\n"))
+
+
 def _json(data) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -206,14 +219,7 @@ def coverage(inputs, source, show_all, fmt):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
 def export(inputs, fmt, output):
     """Write the ontology as Turtle, RDF/XML (owl), N-Triples or JSON-LD."""
-    from kgtools.io import write_atomic
-
-    text = _load(inputs).serialize(fmt)
-    if output:
-        write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    _write_or_print(_load(inputs).serialize(fmt), output)
 
 
 @main.command()
@@ -445,7 +451,6 @@ def viz(focus, depth, relations, asserted_only, inputs, fmt, output):
       kgtools viz --focus calciphylaxis --depth 2 --format svg -o calciphylaxis.svg
       kgtools viz --format graphml -o ccut.graphml
     """
-    from kgtools.io import write_atomic
     from kgtools.paths import node_of
     from kgtools.viz import neighbourhood, render
 
@@ -455,23 +460,8 @@ def viz(focus, depth, relations, asserted_only, inputs, fmt, output):
         node = node_of(onto, G, focus)
         G = neighbourhood(G, node, depth)
         title += f": {G.nodes[node]['label']} and its neighbours"
-    data = render(G, fmt, title=title)
-    if output:
-        write_atomic(output, data)
-        click.echo(f"wrote {output} ({G.number_of_nodes()} terms, {G.number_of_edges()} relations)", err=True)
-    else:
-        sys.stdout.buffer.write(data)
-
-
-def _write_or_print(text: str, output: str | None) -> None:
-    """Write ``text`` whole to ``output``, or print it."""
-    from kgtools.io import write_atomic
-
-    if output:
-        write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
+    _write_or_print(render(G, fmt, title=title), output,
+                    f" ({G.number_of_nodes()} terms, {G.number_of_edges()} relations)")
 
 
 @main.command()
@@ -596,7 +586,6 @@ def _print_reasoning(report) -> None:
         console.print("inferred, not asserted:")
         for axiom in report.inferred:
             console.print(f"  {escape(str(axiom))}")
-
 
 
 @main.command("queries")
