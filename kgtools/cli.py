@@ -719,7 +719,7 @@ def mappings(inputs, output, check):
 
     text = sssom.generate(_load(inputs))
     if check:
-        same = sssom.mappings_path().read_text() == text
+        same = sssom.is_current(text)
         click.echo(f"{sssom.mappings_path()}: {'up to date' if same else 'differs from the ontology; regenerate it'}")
         if not same:
             sys.exit(EXIT_FAILED)

@@ -192,6 +192,18 @@ def generate(onto: Ontology, metadata: dict | None = None) -> str:
     return to_sssom(xref_mappings(onto, metadata), metadata)
 
 
+def is_current(text: str) -> bool:
+    """Whether the packaged ``mappings/calcinosis.sssom.tsv`` holds exactly ``text``.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> is_current(generate(Ontology.load()))
+    True
+    """
+    return mappings_path().read_text() == text
+
+
 def read_sssom(path: str | Path) -> list[dict[str, str]]:
     """The mapping rows of an SSSOM/TSV file as dictionaries (the ``#`` metadata block skipped).
 

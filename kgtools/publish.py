@@ -149,7 +149,7 @@ def mappings_step(onto: Ontology, out: Path) -> StepResult:
     text = mappings.generate(onto)
     path = write_atomic(out / "calcinosis.sssom.tsv", text)
     rows = len(text.splitlines()) - sum(1 for line in text.splitlines() if line.startswith("#")) - 1
-    stale = onto.paths == (resources.ontology_path(),) and mappings.mappings_path().read_text() != text
+    stale = onto.paths == (resources.ontology_path(),) and not mappings.is_current(text)
     summary = f"{rows} mappings" + ("; mappings/calcinosis.sssom.tsv is stale: run kgtools mappings -o it" if stale else "")
     return StepResult("mappings", not stale, summary, (path,))
 
