@@ -150,16 +150,16 @@ def _dl(onto: Ontology, reasoner: str) -> ReasonerReport:
                 run(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
             clashes = explain(onto)
-            return ReasonerReport(reasoner, False, [], clashes, [], 0.0, _inferred_graph(onto, []),
+            return ReasonerReport(reasoner, False, [], clashes, [], 0.0, _inferred_graph([]),
                                   [] if clashes else ["no clash of disjoint classes explains the inconsistency"])
         except owlready2.OwlReadyJavaError as err:
             raise KgtoolsError(f"the {reasoner} reasoner failed in Java: {_java_cause(str(err))}") from None
         unsatisfiable = sorted(onto.curie(c.iri) for c in world.inconsistent_classes() if c is not owlready2.Nothing)
         after = {(c.iri, a.iri) for c in world.classes() for a in c.ancestors()
                  if isinstance(a, owlready2.ThingClass)}
-    inferred = _new_subsumptions(onto, after)
+    new = _new_subsumptions(onto, after)
     clashes = [c for c in explain(onto) if c.entity in unsatisfiable]
-    return ReasonerReport(reasoner, True, unsatisfiable, clashes, inferred, 0.0, _inferred_graph(onto, inferred))
+    return ReasonerReport(reasoner, True, unsatisfiable, clashes, _inferred(onto, new), 0.0, _inferred_graph(new))
 
 
 def _java_cause(message: str) -> str:
@@ -178,8 +178,8 @@ def _java_cause(message: str) -> str:
     return cause
 
 
-def _new_subsumptions(onto: Ontology, after: set[tuple[str, str]]) -> list[Inferred]:
-    """The direct named subsumptions in ``after`` that the asserted hierarchy does not already give."""
+def _new_subsumptions(onto: Ontology, after: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The direct named subsumptions (IRI pairs) in ``after`` that the asserted hierarchy does not already give."""
     asserted = _asserted_closure(onto)
     trivial = {"http://www.w3.org/2002/07/owl#Thing", "http://www.w3.org/2002/07/owl#Nothing"}
     new = {(c, d) for c, d in after if c != d and c not in trivial and d not in trivial and (c, d) not in asserted}
@@ -192,27 +192,21 @@ def _new_subsumptions(onto: Ontology, after: set[tuple[str, str]]) -> list[Infer
         return any(d in above.get(e, ()) and c not in above.get(e, ()) and e not in above.get(d, ())
                    for e in above[c] - {c, d})
 
-    direct = sorted((c, d) for c, d in new if not between(c, d))
-    return [Inferred(onto.curie(c), "SubClassOf", onto.curie(d), onto.label(c), onto.label(d)) for c, d in direct]
+    return sorted((c, d) for c, d in new if not between(c, d))
+
+
+def _inferred(onto: Ontology, pairs: list[tuple[str, str]]) -> list[Inferred]:
+    return [Inferred(onto.curie(c), "SubClassOf", onto.curie(d), onto.label(c), onto.label(d)) for c, d in pairs]
 
 
 def _asserted_closure(onto: Ontology) -> set[tuple[str, str]]:
+    """Every (class, ancestor) pair the asserted named subclass axioms give."""
+    import networkx as nx
     from rdflib import RDFS, URIRef
 
-    parents: dict[str, set[str]] = {}
-    for child, parent in onto.graph.subject_objects(RDFS.subClassOf):
-        if isinstance(child, URIRef) and isinstance(parent, URIRef):
-            parents.setdefault(str(child), set()).add(str(parent))
-    closure = set()
-    for start in parents:
-        queue, seen = deque([start]), {start}
-        while queue:
-            for parent in parents.get(queue.popleft(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    closure.add((start, parent))
-                    queue.append(parent)
-    return closure
+    hierarchy = nx.DiGraph((str(child), str(parent)) for child, parent in onto.graph.subject_objects(RDFS.subClassOf)
+                           if isinstance(child, URIRef) and isinstance(parent, URIRef))
+    return {(child, ancestor) for child in hierarchy for ancestor in nx.descendants(hierarchy, child)}
 
 
 # ---------------------------------------------------------------- OWL 2 RL (owlrl)
@@ -233,11 +227,11 @@ def _owlrl(onto: Ontology) -> ReasonerReport:
                            if isinstance(c, URIRef) and c != OWL.Nothing)
     after = {(str(c), str(d)) for c, d in expanded.subject_objects(RDFS.subClassOf)
              if isinstance(c, URIRef) and isinstance(d, URIRef)}
-    inferred = _new_subsumptions(onto, after)
     consistent = not errors
     clashes = explain(onto) if not consistent or unsatisfiable else []
     _mark_inferred(new)
-    return ReasonerReport("owlrl", consistent, unsatisfiable, clashes, inferred, 0.0, new, errors)
+    return ReasonerReport("owlrl", consistent, unsatisfiable, clashes, _inferred(onto, _new_subsumptions(onto, after)),
+                          0.0, new, errors)
 
 
 # ---------------------------------------------------------------- explanations
@@ -343,14 +337,13 @@ def _describe_axiom(onto: Ontology, subject, prop, obj) -> str:
     return f"{name(subject)} {names.get(onto.curie(prop), onto.curie(prop))} {name(obj)}{cited}"
 
 
-def _inferred_graph(onto: Ontology, inferred: list[Inferred]):
-    """The inferred subsumptions as OWL axioms, each annotated oboInOwl:is_inferred true."""
+def _inferred_graph(pairs: list[tuple[str, str]]):
+    """The inferred subsumptions (IRI pairs) as OWL axioms, each annotated oboInOwl:is_inferred true."""
     from rdflib import RDFS, Graph, URIRef
 
     graph = Graph()
-    for axiom in inferred:
-        graph.add((URIRef(onto.expand(axiom.subject) or axiom.subject), RDFS.subClassOf,
-                   URIRef(onto.expand(axiom.object) or axiom.object)))
+    for child, parent in pairs:
+        graph.add((URIRef(child), RDFS.subClassOf, URIRef(parent)))
     _mark_inferred(graph)
     return graph
 
