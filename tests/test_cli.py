@@ -2,8 +2,6 @@
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -118,9 +116,9 @@ def test_publish_writes_the_outputs(tmp_path):
     assert "pictures   78 terms, 123 relations: graph.html, graph.svg, graph.mmd, graph.graphml" in result.output
 
 
-def test_console_script_gives_no_traceback():
+def test_console_script_gives_no_traceback(kgtools_process):
     """The installed entry point, as a user runs it."""
-    proc = subprocess.run([sys.executable, "-m", "kgtools.cli", "lookup", "no such thing"], capture_output=True, text=True)
+    proc = kgtools_process("lookup", "no such thing")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("kgtools: error: unknown term 'no such thing'")

@@ -1,7 +1,6 @@
 """Reasoning: HermiT and OWL 2 RL on the shipped ontology and on fixtures with a clash or a defined class."""
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -88,28 +87,24 @@ def test_unknown_reasoner_is_refused(onto):
         reason(onto, "fact")
 
 
-def _kgtools(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "kgtools.cli", *args], capture_output=True, text=True, env=env)
-
-
-def test_cli_reason_names_the_clash_and_exits_1():
-    result = _kgtools("reason", str(ontology_path()), str(REASONING / "contradiction.ttl"))
+def test_cli_reason_names_the_clash_and_exits_1(kgtools_process):
+    result = kgtools_process("reason", str(ontology_path()), str(REASONING / "contradiction.ttl"))
     assert result.returncode == 1
     assert "inconsistent individual: CCUT:0009901 a lesion said to be both" in result.stdout
     assert CONTRADICTION_AXIOMS[3] in result.stdout
 
 
-def test_cli_reason_writes_inferred_axioms(tmp_path):
+def test_cli_reason_writes_inferred_axioms(tmp_path, kgtools_process):
     out = tmp_path / "inferred.ttl"
-    result = _kgtools("reason", str(ontology_path()), str(REASONING / "defined-class.ttl"), "-o", str(out))
+    result = kgtools_process("reason", str(ontology_path()), str(REASONING / "defined-class.ttl"), "-o", str(out))
     assert result.returncode == 0
     assert "CCUT:0001001 metastatic calcinosis cutis SubClassOf CCUT:0009903" in result.stdout
     assert "is_inferred" in out.read_text()
 
 
-def test_cli_reason_without_java_says_how_to_install_it_and_exits_2():
+def test_cli_reason_without_java_says_how_to_install_it_and_exits_2(kgtools_process):
     env = dict(os.environ, PATH=str(Path(sys.executable).parent))
-    result = _kgtools("reason", env=env)
+    result = kgtools_process("reason", env=env)
     assert result.returncode == 2
     assert "needs Java" in result.stderr and "apt-get install default-jre-headless" in result.stderr
     assert "Traceback" not in result.stderr

@@ -145,15 +145,8 @@ def test_json_of_a_report_lists_every_result(shipped):
     assert {r["rule"] for r in data["results"]} == {"ccsh:Finding", "ccsh:MechanismOrCause"}
 
 
-def _kgtools(*args):
-    import subprocess
-    import sys
-
-    return subprocess.run([sys.executable, "-m", "kgtools.cli", *args], capture_output=True, text=True)
-
-
-def test_cli_validate_groups_results_by_term_and_exits_1_on_a_violation():
-    result = _kgtools("validate", str(BASE), str(INVALID / "xref-syntax.ttl"))
+def test_cli_validate_groups_results_by_term_and_exits_1_on_a_violation(kgtools_process):
+    result = kgtools_process("validate", str(BASE), str(INVALID / "xref-syntax.ttl"))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     at = lines.index("CCUT:0001001  metastatic calcinosis cutis")
@@ -162,16 +155,16 @@ def test_cli_validate_groups_results_by_term_and_exits_1_on_a_violation():
     assert lines[-1] == "does not conform: 1 violation, 3 warnings, 0 infos"
 
 
-def test_cli_validate_shipped_ontology_exits_0_but_1_when_failing_on_warnings():
-    assert _kgtools("validate").returncode == 0
-    assert _kgtools("validate", "--fail-on", "warning", "--format", "json").returncode == 1
+def test_cli_validate_shipped_ontology_exits_0_but_1_when_failing_on_warnings(kgtools_process):
+    assert kgtools_process("validate").returncode == 0
+    assert kgtools_process("validate", "--fail-on", "warning", "--format", "json").returncode == 1
 
 
-def test_cli_validate_writes_the_shacl_report_as_turtle(tmp_path):
+def test_cli_validate_writes_the_shacl_report_as_turtle(tmp_path, kgtools_process):
     from rdflib import Graph, Namespace
 
     out = tmp_path / "report.ttl"
-    result = _kgtools("validate", str(BASE), str(INVALID / "missing-label.ttl"), "--format", "turtle", "-o", str(out))
+    result = kgtools_process("validate", str(BASE), str(INVALID / "missing-label.ttl"), "--format", "turtle", "-o", str(out))
     assert result.returncode == 1
     assert "does not conform: 1 violation, 3 warnings" in result.stderr
     sh = Namespace("http://www.w3.org/ns/shacl#")
@@ -179,9 +172,9 @@ def test_cli_validate_writes_the_shacl_report_as_turtle(tmp_path):
     assert len(list(report.subjects(sh.resultSeverity, sh.Violation))) == 1
 
 
-def test_cli_validate_reports_a_syntax_error_with_its_place_and_exits_2():
+def test_cli_validate_reports_a_syntax_error_with_its_place_and_exits_2(kgtools_process):
     bad = Path(__file__).parent / "data" / "invalid-syntax" / "missing-dot.ttl"
-    result = _kgtools("validate", str(bad))
+    result = kgtools_process("validate", str(bad))
     assert result.returncode == 2
     assert result.stderr.startswith(f"kgtools: error: {bad}:6:1: ")
     assert "Traceback" not in result.stderr
