@@ -57,6 +57,8 @@ _ALIASES = {"json-ld": "jsonld", "ttl": "turtle", "nt": "ntriples", "n-triples":
             "rdf+xml": "rdfxml", "sparql-results+json": "json", "sparql-results+xml": "xml"}
 _DEFAULT_FORMATS = ["json", "turtle"]
 MAX_BODY = 1 << 20
+#: The browser page served at ``/`` (plain HTML and script, no external resources), read at each request.
+_PAGE = Path(__file__).parent / "serve_assets" / "endpoint.html"
 
 
 class QueryTimeout(QueryError):
@@ -388,7 +390,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path.rstrip("/") or "/"
         params = self._params() if params is None else params
         if path == "/":
-            return self._send(HTTPStatus.OK, "text/html; charset=utf-8", PAGE.encode("utf-8"))
+            return self._send(HTTPStatus.OK, "text/html; charset=utf-8", _PAGE.read_bytes())
         if path == "/favicon.ico":  # browsers ask; there is none
             return self._send(HTTPStatus.NO_CONTENT, "image/x-icon", b"")
         if path == "/queries":
@@ -442,64 +444,3 @@ def make_server(service: QueryService, host: str = "127.0.0.1", port: int = 7879
     server.verbose = verbose
     return server
 
-
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>CCUT SPARQL endpoint</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}
-textarea{width:100%;height:16em;font-family:monospace;font-size:0.9em}
-table{border-collapse:collapse;margin-top:1em;font-size:0.9em}
-td,th{border:1px solid #ccc;padding:0.2em 0.5em;text-align:left;vertical-align:top}
-pre{background:#f6f6f6;padding:1em;overflow:auto}.error{color:#a00}
-</style></head><body>
-<h1>Calcinosis cutis ontology: SPARQL</h1>
-<p>Read-only SPARQL 1.1 endpoint at <code>/sparql</code>; stored queries at <code>/queries/NAME</code>.</p>
-<p><label>Stored query: <select id="stored"><option value="">(write your own)</option></select></label></p>
-<form id="form">
-<textarea id="query" name="query">PREFIX obo: <http://purl.obolibrary.org/obo/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?form ?label WHERE {
-  ?form rdfs:subClassOf* obo:CCUT_0001000 ; rdfs:label ?label .
-} ORDER BY ?label</textarea>
-<p><label>Format: <select id="format">
-<option value="json">table (SPARQL JSON)</option><option value="csv">CSV</option><option value="tsv">TSV</option>
-<option value="xml">SPARQL XML</option><option value="turtle">Turtle (CONSTRUCT)</option>
-<option value="jsonld">JSON-LD (CONSTRUCT)</option></select></label>
-<button type="submit">Run</button></p>
-</form>
-<div id="out"></div>
-<script>
-const out = document.getElementById("out");
-function text(s){ const e = document.createElement("pre"); e.textContent = s; return e; }
-fetch("/queries").then(r => r.json()).then(list => {
-  const sel = document.getElementById("stored");
-  for (const q of list) { const o = document.createElement("option"); o.value = q.name;
-    o.textContent = q.name + " \\u2014 " + q.title; o.dataset.q = JSON.stringify(q); sel.appendChild(o); }
-});
-document.getElementById("stored").addEventListener("change", async e => {
-  if (!e.target.value) return;
-  const r = await fetch("/queries/" + e.target.value + "?format=json");
-  const q = JSON.parse(e.target.selectedOptions[0].dataset.q);
-  const body = r.ok ? await r.json() : await r.text();  // read it all before drawing anything
-  out.replaceChildren(text(q.description + "\\n\\nExample: " + q.example));
-  if (r.ok) render(body); else { const p = text(body); p.className = "error"; out.appendChild(p); }
-});
-document.getElementById("form").addEventListener("submit", async e => {
-  e.preventDefault();
-  const fmt = document.getElementById("format").value;
-  const r = await fetch("/sparql?format=" + fmt, {method: "POST",
-    headers: {"Content-Type": "application/sparql-query"}, body: document.getElementById("query").value});
-  out.replaceChildren();
-  if (!r.ok) { const p = text(await r.text()); p.className = "error"; out.appendChild(p); return; }
-  if (fmt === "json") render(await r.json()); else out.appendChild(text(await r.text()));
-});
-function render(data) {
-  if ("boolean" in data) { out.appendChild(text(data.boolean ? "yes" : "no")); return; }
-  const table = document.createElement("table"), head = table.insertRow();
-  for (const v of data.head.vars) { const th = document.createElement("th"); th.textContent = v; head.appendChild(th); }
-  for (const b of data.results.bindings) { const row = table.insertRow();
-    for (const v of data.head.vars) row.insertCell().textContent = b[v] ? b[v].value : ""; }
-  out.appendChild(text(data.results.bindings.length + " rows")); out.appendChild(table);
-}
-</script></body></html>
-"""
