@@ -616,9 +616,11 @@ def list_queries(fmt):
               help="The embedded SPARQL engine.")
 @click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store directory (filled on first use).")
 @click.option("--endpoint", metavar="URL", help="Run on this SPARQL endpoint instead (e.g. http://host:7878/query).")
+@click.option("--graph", metavar="IRI",
+              help="With --endpoint: the graph to query (default-graph-uri), e.g. the one `kgtools push --graph` filled.")
 @input_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
-def query(name, params, fmt, engine, store, endpoint, inputs, output):
+def query(name, params, fmt, engine, store, endpoint, graph, inputs, output):
     """Run a stored query (see `kgtools queries`) or a .rq file, with typed parameters.
 
     \b
@@ -627,11 +629,13 @@ def query(name, params, fmt, engine, store, endpoint, inputs, output):
       kgtools query differential --param finding="calcium deposit" --param finding=bulla
       kgtools query provenance --param line=51 --format csv
       kgtools query my-query.rq --engine rdflib
+      kgtools query forms --endpoint http://host:8890/sparql --graph http://purl.obolibrary.org/obo/ccut.owl
     """
     from kgtools import query as q
+    from kgtools.remote import open_engine
 
     onto = _load(inputs)
-    result = q.run_stored(onto, name, q.parse_params(params), q.open_engine(onto, engine, store, endpoint))
+    result = q.run_stored(onto, name, q.parse_params(params), open_engine(onto, engine, store, endpoint, graph))
     if fmt == "table":
         headers, rows = q.table(result, onto.curie)
         if output:
@@ -672,17 +676,55 @@ def serve(host, port, store, timeout, max_rows, workers, inputs):
 
 
 @main.command()
-@click.option("--endpoint", required=True, metavar="URL",
-              help="Graph Store Protocol URL of the store (Oxigraph: http://host:7878/store).")
+@click.option("--endpoint", "endpoints", required=True, multiple=True, metavar="URL",
+              help="Graph Store Protocol URL of the store (Oxigraph: http://host:7878/store; Virtuoso: "
+                   "http://host:8890/sparql-graph-crud); repeat to load several stores.")
 @click.option("--graph", metavar="IRI", help="Named graph to load into (default: the default graph).")
 @click.option("--append", is_flag=True, help="Add to the graph (HTTP POST) instead of replacing it (PUT).")
 @input_option
-def push(endpoint, graph, append, inputs):
-    """Load the ontology into a triple store over the SPARQL 1.1 Graph Store Protocol."""
-    from kgtools.query import push as push_graph
+def push(endpoints, graph, append, inputs):
+    """Load the ontology into triple stores over the SPARQL 1.1 Graph Store Protocol, in N-Triples chunks.
 
-    count = push_graph(_load(inputs), endpoint, graph, replace=not append)
-    click.echo(f"{'added' if append else 'loaded'} {count} triples into {graph or 'the default graph'} at {endpoint}")
+    \b
+    Example:
+      kgtools push -i merged.owl --graph http://purl.obolibrary.org/obo/ccut.owl \\
+        --endpoint http://127.0.0.1:8890/sparql-graph-crud --endpoint http://127.0.0.1:7878/store
+    """
+    from kgtools.remote import push as push_graph
+
+    onto = _load(inputs)
+    for endpoint in endpoints:
+        with _progress_bar(f"pushing to {endpoint}") as on_progress:
+            count = push_graph(onto, endpoint, graph, replace=not append, on_progress=on_progress)
+        click.echo(f"{'added' if append else 'loaded'} {count} triples into {graph or 'the default graph'} at {endpoint}")
+
+
+def _progress_bar(description: str):
+    """A progress bar on stderr (rich) when it is a terminal, else a plain line at every tenth;
+    gives ``on_progress(done, total)``."""
+    from contextlib import nullcontext
+
+    console = _console(stderr=True)
+    if not console.is_terminal:
+        shown = [-1]
+
+        def plain(done, total):
+            tenth = done * 10 // max(total, 1)
+            if tenth > shown[0]:
+                shown[0] = tenth
+                click.echo(f"{description}: {done}/{total}", err=True)
+
+        return nullcontext(plain)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    class _Bar(Progress):
+        def __enter__(self):
+            super().__enter__()
+            task = self.add_task(description, total=None)
+            return lambda done, total: self.update(task, completed=done, total=total)
+
+    return _Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                console=console, transient=True)
 
 
 @main.command()

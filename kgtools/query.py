@@ -1,4 +1,4 @@
-"""Stored SPARQL queries, the engines that run them, and remote triple stores.
+"""Stored SPARQL queries and the embedded engines that run them.
 
 The query library is the ``queries/`` folder: one ``.rq`` file per query,
 opened by a header of comment lines that this module reads::
@@ -21,10 +21,10 @@ inside its term. (Oxigraph's ``substitutions`` bind only projected
 variables, unseen by a FILTER; rdflib's ``initBindings`` leak into
 subqueries: the same VALUES block gives the same answer everywhere.)
 
-Three engines run a query: :class:`OxigraphEngine` (the default, an
-in-memory or on-disk :class:`pyoxigraph.Store`), :class:`RdflibEngine`
-(the :class:`rdflib.Graph`) and :class:`RemoteEngine` (any SPARQL 1.1
-endpoint). All return a :class:`Result`, written out in the standard SPARQL
+Two engines run a query here: :class:`OxigraphEngine` (the default, an
+in-memory or on-disk :class:`pyoxigraph.Store`) and :class:`RdflibEngine`
+(the :class:`rdflib.Graph`); :class:`kgtools.remote.RemoteEngine` runs it on
+any SPARQL 1.1 endpoint. All return a :class:`Result`, written out in the standard SPARQL
 result formats by :func:`serialize_result`. Every engine is read-only:
 :func:`check_read_only` refuses SPARQL Update and ``SERVICE``.
 
@@ -674,87 +674,7 @@ def _oxigraph(term, cache):
     return found
 
 
-class RemoteEngine:
-    """Runs queries on a SPARQL 1.1 Protocol endpoint (POST, ``application/sparql-query``).
-
-    Parameters are bound with a ``VALUES`` block, the one binding a remote
-    endpoint understands.
-
-    Examples
-    --------
-    >>> RemoteEngine("http://127.0.0.1:7878/query").endpoint
-    'http://127.0.0.1:7878/query'
-    >>> RemoteEngine("ftp://example.org/sparql")
-    Traceback (most recent call last):
-    ...
-    kgtools.errors.InputError: endpoint 'ftp://example.org/sparql' is not an http(s) URL
-    """
-
-    name = "remote"
-
-    def __init__(self, endpoint: str, timeout: float = 60):
-        if not endpoint.startswith(("http://", "https://")):
-            raise InputError(f"endpoint {endpoint!r} is not an http(s) URL")
-        self.endpoint = endpoint
-        self.timeout = timeout
-
-    def run(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
-        """Send the query; read the answer as SPARQL JSON results or N-Triples."""
-        import pyoxigraph as ox
-
-        check_read_only(text)
-        text = insert_values(text, _as_lists(bindings))
-        graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
-        accept = MEDIA_TYPES["ntriples"] if graph else MEDIA_TYPES["json"]
-        data = _http("POST", self.endpoint, text.encode("utf-8"),
-                     {"Content-Type": "application/sparql-query", "Accept": accept}, self.timeout)
-        if graph:
-            return Result("graph", triples=_take(ox.parse(data, format=ox.RdfFormat.N_TRIPLES), max_rows))
-        answer = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-        if isinstance(answer, ox.QueryBoolean):
-            return Result("boolean", boolean=bool(answer))
-        variables = [v.value for v in answer.variables]
-        rows = _take((tuple(solution[v] for v in variables) for solution in answer), max_rows)
-        return Result("bindings", variables, rows)
-
-
-def _http(method: str, url: str, body: bytes | None, headers: dict, timeout: float) -> bytes:
-    import urllib.error
-    import urllib.request
-
-    request = urllib.request.Request(url, data=body, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read()
-    except urllib.error.HTTPError as err:
-        detail = err.read().decode("utf-8", "replace").strip().splitlines()
-        raise KgtoolsError(f"{url}: HTTP {err.code} {err.reason}" + (f": {detail[0][:300]}" if detail else "")) from None
-    except (urllib.error.URLError, OSError) as err:
-        reason = getattr(err, "reason", err)
-        raise KgtoolsError(f"{url}: cannot connect ({reason})") from None
-
-
 ENGINES = ("oxigraph", "rdflib")
-
-
-def open_engine(onto, engine: str = "oxigraph", store: str | Path | None = None, endpoint: str | None = None):
-    """The engine to run queries with: a remote endpoint when given, else Oxigraph or rdflib.
-
-    Examples
-    --------
-    >>> from kgtools.ontology import Ontology
-    >>> open_engine(Ontology.load(), "rdflib").name
-    'rdflib'
-    """
-    if endpoint:
-        return RemoteEngine(endpoint)
-    if engine == "rdflib":
-        if store:
-            raise InputError("--store is a directory of the Oxigraph engine; it does not apply to --engine rdflib")
-        return RdflibEngine(onto.graph)
-    if engine != "oxigraph":
-        raise InputError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
-    return OxigraphEngine.from_ontology(onto, store)
 
 
 def run_stored(onto, name_or_file: str, params: dict | None = None, engine=None, max_rows: int | None = None) -> Result:
@@ -796,39 +716,3 @@ def parse_params(pairs: tuple[str, ...] | list[str]) -> dict[str, str | list[str
         else:
             params[key] = value
     return params
-
-
-# --------------------------------------------------------------------------- remote stores
-def push(onto, endpoint: str, graph: str | None = None, replace: bool = True, timeout: float = 120) -> int:
-    """Load the ontology into a SPARQL 1.1 Graph Store Protocol store.
-
-    ``endpoint`` is the store's graph store URL (Oxigraph: ``http://host:7878/store``);
-    the triples go to the named graph ``graph``, or the default graph. ``replace``
-    sends HTTP PUT (the graph's content is replaced), otherwise POST (added to it).
-    Returns the number of triples sent; an unreachable store or an HTTP error
-    raises :class:`~kgtools.errors.KgtoolsError` with the URL and the reason.
-
-    Examples
-    --------
-    >>> from kgtools.ontology import Ontology
-    >>> push(Ontology.load(), "http://127.0.0.1:7878/store", graph="not an IRI")
-    Traceback (most recent call last):
-    ...
-    kgtools.errors.InputError: --graph 'not an IRI' is not a valid IRI
-    """
-    if not endpoint.startswith(("http://", "https://")):
-        raise InputError(f"endpoint {endpoint!r} is not an http(s) URL")
-    if graph is not None:
-        import pyoxigraph as ox
-
-        try:
-            ox.NamedNode(graph)
-        except ValueError:
-            raise InputError(f"--graph {graph!r} is not a valid IRI") from None
-    import urllib.parse
-
-    target = urllib.parse.urlencode({"graph": graph}) if graph else "default"
-    url = endpoint + ("&" if "?" in endpoint else "?") + target
-    data = onto.serialize("nt").encode("utf-8")
-    _http("PUT" if replace else "POST", url, data, {"Content-Type": MEDIA_TYPES["ntriples"]}, timeout)
-    return len(onto.graph)

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from kgtools.cli import main
 from kgtools.errors import KgtoolsError
-from kgtools.query import OxigraphEngine, RemoteEngine, bind_parameters, catalog, get_query, push
+from kgtools.query import OxigraphEngine, bind_parameters, catalog, get_query
+from kgtools.remote import RemoteEngine, push
 
 GRAPH = "http://purl.obolibrary.org/obo/ccut.owl"
 
