@@ -113,7 +113,7 @@ def test_publish_writes_the_outputs(tmp_path):
 
     graph = nx.read_graphml(tmp_path / "graph.graphml")
     assert graph.number_of_nodes() == 78 and "CCUT:0001004" in graph
-    assert "pictures   78 terms, 123 relations: graph.html, graph.svg, graph.mmd, graph.graphml" in result.output
+    assert "pictures   78 terms, 124 relations: graph.html, graph.svg, graph.mmd, graph.graphml" in result.output
 
 
 def test_console_script_gives_no_traceback(kgtools_process):

@@ -109,6 +109,14 @@ def test_metastatic_calcification_most_commonly_in_arterial_media_and_kidneys(on
         assert hedge_label(onto, citation.hedge) == "most commonly" and citation.lines == (17,)
 
 
+def test_calcification_of_small_vessels_lies_in_vessel_walls(onto):
+    """Line 23 names the calcification of small vessels; line 39 puts its deposits within their walls."""
+    found = restrictions(onto, iri(onto, "progressive calcification of small vessels"))
+    citation = found[(HAS_LOCATION, iri(onto, "wall of blood vessel"))]
+    assert citation.lines == (23, 39) and citation.evidence == "ECO:0000305"
+    assert citation.completion == "walls of [small vessels]"
+
+
 def test_mural_calcification_rarely_in_primary_more_often_in_secondary_hyperparathyroidism(onto):
     mural = onto.lookup("mural calcification of arteries and arterioles in the deep dermis or subcutaneous tissue").iri
     hedges = {onto.label(s.target): hedge_label(onto, s.hedge) for s in statements(onto, mural)}
