@@ -7,7 +7,8 @@ whose nodes are the named entities (keyed by CURIE, with ``label``,
 * ``is a`` for ``rdfs:subClassOf`` between named classes;
 * the label of the property for each existential restriction
   (``owl:someValuesFrom``) a class is a subclass of or equivalent to; a
-  union (``A or B``) gives one edge to each member, flagged ``union``;
+  union (``A or B``) gives one edge to each member, flagged ``union``, with
+  all the members (CURIEs) in ``union_of``, which tells two unions apart;
 * the label of the property for each object-property assertion between
   named individuals;
 * the relation of each qualified statement (``CCUT:0000090``): hedged as
@@ -204,6 +205,10 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
     ``"rdfs:subClassOf"``); None keeps every relation. ``hedged=False`` leaves
     out the qualified statements. Edge keys are relation labels.
 
+    Some attributes are lists (``lines``, ``quotes``, ``union_of``; ``xrefs``
+    and ``synonyms`` of nodes), which GraphML and GEXF cannot hold: write
+    :func:`kgtools.viz.plain_copy` of the graph to those formats.
+
     Examples
     --------
     >>> from kgtools.ontology import Ontology
@@ -216,6 +221,11 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
     (True, 'only rarely')
     >>> sorted({k for *_, k in project(Ontology.load(), relations=["is a"]).edges(keys=True)})
     ['is a']
+    >>> G.edges["CCUT:0001004", "CCUT:0005004", "has phenotype"]["union_of"]
+    ['CCUT:0005004', 'CCUT:0005005', 'CCUT:0005006']
+    >>> import io, networkx as nx
+    >>> from kgtools.viz import plain_copy
+    >>> nx.write_graphml(plain_copy(G), io.BytesIO())
     """
     import networkx as nx
     from rdflib import OWL, RDF, RDFS, URIRef
@@ -244,9 +254,9 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
         return labels[prop], onto.curie(prop)
 
     def targets(expression):
-        """(property or None, named class, in a union) for each named target of a class expression."""
+        """(property or None, named class, the CURIEs of its union or ()) for each named target of a class expression."""
         if isinstance(expression, URIRef):
-            return [(None, expression, False)]
+            return [(None, expression, ())]
         prop = graph.value(expression, OWL.onProperty)
         filler = graph.value(expression, OWL.someValuesFrom)
         if prop is not None and filler is not None:
@@ -254,7 +264,8 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
             return [(prop, t, union) for inner, t, union in targets(filler) if inner is None]
         members = graph.value(expression, OWL.unionOf)
         if members is not None:
-            return [(None, m, True) for m in graph.items(members) if isinstance(m, URIRef)]
+            named_members = [m for m in graph.items(members) if isinstance(m, URIRef)]
+            return [(None, m, tuple(onto.curie(n) for n in named_members)) for m in named_members]
         members = graph.value(expression, OWL.intersectionOf)
         if members is not None:
             return [t for m in graph.items(members) for t in targets(m)]
@@ -264,7 +275,7 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
     for citation in provenance.citations(onto):
         cited.setdefault((citation.subject, citation.relation, citation.target), []).append(citation)
 
-    def add_edge(subject, prop, obj, citation_key, asserted: bool, union: bool):
+    def add_edge(subject, prop, obj, citation_key, asserted: bool, union: tuple = ()):
         name, curie = relation_name(prop)
         if wanted is not None and name not in wanted:
             return
@@ -275,7 +286,7 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
                 "evidence": next((c.evidence for c in found if c.evidence), None),
                 "hedge": next((onto.label(c.hedge) for c in found if c.hedge), None),
                 "completion": next((c.completion for c in found if c.completion), None),
-                "asserted": asserted, "hedged": not asserted, "union": union}
+                "asserted": asserted, "hedged": not asserted, "union": bool(union), "union_of": list(union)}
         if G.has_edge(s, o, name):
             # The same relation stated twice (an axiom and a qualified statement, or two axioms) is
             # one edge: asserted if either is, with the hedge of the asserted one and both citations.
@@ -283,6 +294,7 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
             first, second = (old, data) if old["asserted"] or not asserted else (data, old)
             data = dict(first, lines=sorted(set(first["lines"]) | set(second["lines"])),
                         quotes=first["quotes"] + second["quotes"], union=first["union"] and second["union"],
+                        union_of=first["union_of"] if first["union"] and second["union"] else [],
                         evidence=first["evidence"] or second["evidence"],
                         completion=first["completion"] or second["completion"])
         G.add_edge(s, o, key=name, **data)
@@ -308,7 +320,7 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
     for prop in sorted(object_properties):
         for subject, obj in sorted(graph.subject_objects(prop)):
             if named(subject) and named(obj):
-                add_edge(subject, prop, obj, (str(subject), str(prop), str(obj)), asserted=True, union=False)
+                add_edge(subject, prop, obj, (str(subject), str(prop), str(obj)), asserted=True)
     if hedged:
         statement = URIRef(provenance.QUALIFIED_STATEMENT)
         for node in sorted(graph.subjects(RDF.type, statement)):
@@ -316,7 +328,7 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
             prop = graph.value(node, URIRef(provenance.STATEMENT_RELATION))
             obj = graph.value(node, URIRef(provenance.STATEMENT_OBJECT))
             if named(subject) and named(obj) and prop is not None:
-                add_edge(subject, prop, obj, (str(subject), str(prop), str(obj)), asserted=False, union=False)
+                add_edge(subject, prop, obj, (str(subject), str(prop), str(obj)), asserted=False)
     for iri in onto._named_entities:
         if named(URIRef(iri)) and onto.kind(iri) in _DOMAIN_KINDS:
             add_node(iri)

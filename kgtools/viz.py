@@ -194,7 +194,10 @@ def to_mermaid(G) -> str:
 def plain_copy(G):
     """A copy of ``G`` whose attributes are strings, numbers or booleans, as GraphML and GEXF need.
 
-    Lists become ``"; "``-separated text and None the empty string.
+    :func:`kgtools.paths.project` keeps lists (source lines, quotes,
+    cross-references, the members of a union) as lists, for Python; networkx's
+    ``write_graphml`` and ``write_gexf`` refuse them. Lists become
+    ``"; "``-separated text and None the empty string.
 
     Examples
     --------
@@ -204,6 +207,16 @@ def plain_copy(G):
     'is a'
     >>> plain_copy(G).edges["a", "b", "is a"]
     {'lines': '11; 23', 'hedge': ''}
+
+    Writing the ontology's graph to GraphML:
+
+    >>> import io
+    >>> from kgtools.ontology import Ontology
+    >>> from kgtools.paths import project
+    >>> buffer = io.BytesIO()
+    >>> nx.write_graphml(plain_copy(project(Ontology.load())), buffer)
+    >>> nx.read_graphml(io.BytesIO(buffer.getvalue())).nodes["CCUT:0001004"]["xrefs"].split("; ")[0]
+    'DOID:4734'
     """
     def plain(value):
         if value is None:
