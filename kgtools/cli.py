@@ -14,25 +14,137 @@ from pathlib import Path
 
 import click
 
-from kgtools.errors import EXIT_FAILED, KgtoolsError
+from kgtools.errors import EXIT_FAILED, EXIT_USAGE, KgtoolsError
 from kgtools.ontology import KINDS  # light: the module imports rdflib only when a graph is loaded
 from kgtools.query import ENGINES, FORMATS as QUERY_FORMATS  # light, like kgtools.ontology
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every ``finally`` runs and no partial output is left."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line, control characters (an echo of a binary input) escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in " ".join(str(text).split()))
+
+
+def _error_message(err: BaseException) -> str:
+    """One line saying what went wrong and where, for an error the library did not turn into a KgtoolsError."""
+    if isinstance(err, OSError):
+        where = f"{err.filename}: " if err.filename else ""
+        return f"{where}{err.strerror or err}"
+    if isinstance(err, UnicodeDecodeError):
+        return f"cannot decode the input as {err.encoding} text (byte {err.start}: {err.reason})"
+    if isinstance(err, MemoryError):
+        return f"out of memory{': ' + str(err) if str(err) else ''}"
+    return f"unexpected {type(err).__name__}: {err}"
+
+
+class _Command(click.Command):
+    """A command that refuses, before doing any work, an output it cannot write or that is one of its inputs."""
+
+    def invoke(self, ctx):
+        from kgtools import resources
+        from kgtools.io import check_outputs
+
+        outputs = [(value, not p.type.file_okay) for p in self.params
+                   if isinstance(p.type, _OutputPath) and (value := ctx.params.get(p.name))]
+        if outputs:
+            # Every argument naming an existing file or folder may be read; the packaged ontology and text are read by default.
+            named = [v for p in self.params if not isinstance(p.type, _OutputPath)
+                     for v in _values(ctx.params.get(p.name)) if isinstance(v, str)]
+            check_outputs(outputs, named + [resources.ontology_path(), resources.source_path()])
+        return super().invoke(ctx)
+
+
+def _values(value) -> tuple:
+    return value if isinstance(value, tuple) else (value,)
 
 
 class _Group(click.Group):
     """Turns library errors into one message on stderr and a documented exit code."""
 
+    command_class = _Command
+
+    def main(self, *args, **kwargs):
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return super().main(*args, **kwargs)
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as err:
+            _usage_error(err)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except KgtoolsError as err:
-            click.echo(f"kgtools: error: {err.message}", err=True)
+            click.echo(f"kgtools: error: {_one_line(err.message)}", err=True)
             ctx.exit(err.exit_code)
-        except click.ClickException:
+        except click.UsageError as err:
+            _usage_error(err)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except _Terminated:
+            click.echo("kgtools: terminated", err=True)
+            ctx.exit(143)
         except KeyboardInterrupt:
             click.echo("kgtools: interrupted", err=True)
             ctx.exit(130)
+        except Exception as err:  # noqa: BLE001 -- the documented promise: one line and exit 2, never a traceback
+            click.echo(f"kgtools: error: {_one_line(_error_message(err))}", err=True)
+            ctx.exit(EXIT_USAGE)
+
+
+def _usage_error(err: click.UsageError):
+    """Click's usage error as one line, e.g. ``kgtools: error: no such option: --frmat (try 'kgtools validate --help')``."""
+    message = _one_line(err.format_message()).rstrip(".")
+    message = message[:1].lower() + message[1:] if message[1:2].islower() else message
+    command = " ".join(["kgtools", *(err.ctx.command_path.split()[1:] if err.ctx else [])])
+    click.echo(f"kgtools: error: {message} (try '{command} --help')", err=True)
+    sys.exit(err.exit_code)
+
+
+class _OutputPath(click.Path):
+    """The path of an output file or folder: checked by :class:`_Command` before the command runs."""
+
+
+def output_option(*names: str, folder: bool = False, **kwargs):
+    """An output option (``-o/--output`` unless ``names`` are given): a file, or a folder with ``folder=True``."""
+    return click.option(*(names or ("-o", "--output")), type=_OutputPath(file_okay=not folder, dir_okay=folder),
+                         **kwargs)
+
+
+class _URL(click.ParamType):
+    """An http(s) URL with a host, checked when the command line is read."""
+
+    name = "URL"
+
+    def convert(self, value, param, ctx):
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 -- reading it checks it
+        except ValueError as err:
+            self.fail(f"{value!r} is not a valid URL ({err})", param, ctx)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.fail(f"{value!r} is not an http(s) URL with a host", param, ctx)
+        return value
 
 
 def _console(stderr: bool = False):
@@ -216,7 +328,7 @@ def coverage(inputs, source, show_all, fmt):
 @main.command()
 @input_option
 @format_option("ttl", "owl", "nt", "jsonld")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
+@output_option(help="File to write (default: standard output).")
 def export(inputs, fmt, output):
     """Write the ontology as Turtle, RDF/XML (owl), N-Triples or JSON-LD."""
     _write_or_print(_load(inputs).serialize(fmt), output)
@@ -224,8 +336,8 @@ def export(inputs, fmt, output):
 
 @main.command()
 @input_option
-@click.option("-o", "--output", type=click.Path(file_okay=False), default="out", show_default=True,
-              help="Folder to publish into (created if missing).")
+@output_option(folder=True, default="out", show_default=True,
+               help="Folder to publish into; it appears whole when every step is done, replacing an earlier one.")
 def publish(inputs, output):
     """Check the ontology and publish it: every step of the toolkit, into one folder.
 
@@ -435,7 +547,7 @@ def differential(findings, inputs, fmt):
 @click.option("--asserted-only", is_flag=True, help="Leave out qualified (hedged or rejected) statements.")
 @input_option
 @format_option("html", "svg", "png", "dot", "mermaid", "graphml", "gexf")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
+@output_option(help="File to write (default: standard output).")
 def viz(focus, depth, relations, asserted_only, inputs, fmt, output):
     """Draw the graph: an interactive page that works offline, SVG, PNG, DOT, Mermaid, GraphML or GEXF.
 
@@ -476,7 +588,7 @@ def viz(focus, depth, relations, asserted_only, inputs, fmt, output):
 @click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation", show_default=True,
               help="Exit 1 on violations only, or on warnings too.")
 @format_option("text", "turtle", "json")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@output_option(help="Write the report to this file.")
 def validate(data, inputs, shapes, inference, source, fail_on, fmt, output):
     """Check the ontology against the SHACL shapes and say what to fix.
 
@@ -540,7 +652,7 @@ def _print_validation(report, console) -> None:
 @click.option("--reasoner", type=click.Choice(["hermit", "pellet", "owlrl"]), default="hermit", show_default=True,
               help="HermiT or Pellet (OWL 2 DL, need Java), or OWL 2 RL materialisation (owlrl, pure Python).")
 @format_option("text", "json")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
+@output_option(
               help="Write the inferred axioms (Turtle), each annotated oboInOwl:is_inferred true, to this file.")
 def reason(data, inputs, reasoner, fmt, output):
     """Run a reasoner: consistency, unsatisfiable classes, and what was inferred but not asserted.
@@ -615,11 +727,11 @@ def list_queries(fmt):
 @click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
               help="The embedded SPARQL engine.")
 @click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store directory (filled on first use).")
-@click.option("--endpoint", metavar="URL", help="Run on this SPARQL endpoint instead (e.g. http://host:7878/query).")
+@click.option("--endpoint", type=_URL(), help="Run on this SPARQL endpoint instead (e.g. http://host:7878/query).")
 @click.option("--graph", metavar="IRI",
               help="With --endpoint: the graph to query (default-graph-uri), e.g. the one `kgtools push --graph` filled.")
 @input_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
+@output_option(help="File to write (default: standard output).")
 def query(name, params, fmt, engine, store, endpoint, graph, inputs, output):
     """Run a stored query (see `kgtools queries`) or a .rq file, with typed parameters.
 
@@ -676,7 +788,7 @@ def serve(host, port, store, timeout, max_rows, workers, inputs):
 
 
 @main.command()
-@click.option("--endpoint", "endpoints", required=True, multiple=True, metavar="URL",
+@click.option("--endpoint", "endpoints", required=True, multiple=True, type=_URL(),
               help="Graph Store Protocol URL of the store (Oxigraph: http://host:7878/store; Virtuoso: "
                    "http://host:8890/sparql-graph-crud); repeat to load several stores.")
 @click.option("--graph", metavar="IRI", help="Named graph to load into (default: the default graph).")
@@ -729,8 +841,8 @@ def _progress_bar(description: str):
 
 @main.command()
 @input_option
-@click.option("-o", "--output", "--out", "output", type=click.Path(file_okay=False), default="release",
-              show_default=True, help="Folder to write the release files into (created if missing).")
+@output_option("-o", "--output", "--out", "output", folder=True, default="release", show_default=True,
+               help="Folder to write the release files into; it appears whole, replacing an earlier release.")
 def release(inputs, output):
     """Write the release files: OWL, Turtle, OBO, OBO Graphs JSON and JSON-LD; main, full and base variants.
 
@@ -746,7 +858,7 @@ def release(inputs, output):
 
 @main.command()
 @input_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
+@output_option(help="File to write (default: standard output).")
 @click.option("--check", is_flag=True,
               help="Compare with the packaged mappings/calcinosis.sssom.tsv instead; exit 1 if they differ.")
 def mappings(inputs, output, check):
@@ -791,12 +903,12 @@ def _progress_steps():
 @main.command()
 @click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="OTHER...")
 @input_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
+@output_option(
               help="Merged ontology to write: .owl (RDF/XML), .ttl or .nt.")
 @click.option("--unify", type=click.Choice(["exact", "none"]), default="exact", show_default=True,
               help="Unify project terms with the targets of their exact mappings, or not.")
 @click.option("--replace-iris", is_flag=True, help="Unify by replacing project IRIs (default: owl:equivalentClass).")
-@click.option("--report", type=click.Path(dir_okay=False), help="Write the report as JSON to this file.")
+@output_option("--report", help="Write the report as JSON to this file.")
 @click.option("--reason", "scope", type=click.Choice(["module", "full", "none"]), default="module", show_default=True,
               help="HermiT over the project and the terms it touches, over everything, or not at all.")
 def merge(others, inputs, output, unify, replace_iris, report, scope):
@@ -839,7 +951,7 @@ def merge(others, inputs, output, unify, replace_iris, report, scope):
 @main.command()
 @click.argument("other", type=click.Path(dir_okay=False))
 @input_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="SSSOM file to write (default: standard output).")
+@output_option(help="SSSOM file to write (default: standard output).")
 @click.option("--include-existing", is_flag=True,
               help="Also write the mappings the ontology already has that the matching found again.")
 def align(other, inputs, output, include_existing):

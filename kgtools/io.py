@@ -1,8 +1,19 @@
-"""Writing output files whole or not at all."""
+"""Writing output files and folders whole or not at all, and never over an input.
+
+Every file is written to a temporary sibling and renamed into place when
+complete; every folder is filled as a temporary sibling and renamed into
+place (an existing folder is renamed aside first, then removed). A failure
+or an interrupt leaves the previous output as it was and no temporary file.
+"""
+
+from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from kgtools.errors import InputError
 
@@ -25,20 +36,152 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
     path = Path(path)
     if isinstance(data, str):
         data = data.encode("utf-8")
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError(f"cannot write {path}: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    directory = _parent_folder(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise InputError(f"cannot write {path}: {err.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         # mkstemp makes the file private (0600); give it the permissions a plain open() would.
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {err.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+@contextmanager
+def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
+    """Fill a temporary sibling of the folder ``path``; when the block ends without error, it becomes ``path``.
+
+    An existing folder at ``path`` is replaced only if every name in it is
+    also in the new one (it holds an earlier output, nothing else), and never
+    when it holds the current directory. On an error or an interrupt the
+    temporary folder is removed and ``path`` is as it was.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "release"
+    >>> with atomic_folder(out) as tmp:
+    ...     _ = write_atomic(tmp / "a.txt", "a")
+    ...     out.exists()
+    False
+    >>> sorted(p.name for p in out.iterdir())
+    ['a.txt']
+    """
+    target = Path(path)
+    check_folder_output(target)
+    try:
+        tmp = Path(tempfile.mkdtemp(dir=_parent_folder(target), prefix=f".{target.name}.", suffix=".tmp"))
+    except OSError as err:
+        raise InputError(f"cannot write {target}: {err.strerror}") from None
+    try:
+        yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())
+        _swap_in(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Rename the complete folder ``new`` to ``target``; an existing ``target`` is renamed aside, then removed."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    foreign = sorted(set(os.listdir(target)) - set(os.listdir(new)))
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
+        raise InputError(f"cannot replace {target}: it holds files this command does not write ({shown}); "
+                         "remove them or choose another folder")
+    # An empty folder is a rename target on POSIX: the old folder takes its place at once.
+    aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
+    os.rename(target, aside)
+    try:
+        os.rename(new, target)
+    except BaseException:
+        os.rename(aside, target)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def check_folder_output(path: Path) -> None:
+    """Raise :class:`InputError` unless ``path`` can become an output folder (see :func:`check_outputs`)."""
+    _check_writable(path, folder=True)
+
+
+def check_outputs(outputs: Iterable[tuple[str | os.PathLike, bool]], inputs: Iterable[str | os.PathLike]) -> None:
+    """Raise :class:`InputError` unless every output can be written without touching an input.
+
+    ``outputs`` are ``(path, is_folder)`` pairs. An output may not be one of
+    the ``inputs`` (the same file: same device and inode, whatever the
+    path), a folder output may not hold an input, two outputs may not be the
+    same, and each must be writable: its folder exists and a file can be
+    created in it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> src = pathlib.Path(tempfile.mkdtemp()) / "a.ttl"
+    >>> _ = src.write_text("")
+    >>> check_outputs([(src, False)], [src])
+    Traceback (most recent call last):
+    ...
+    kgtools.errors.InputError: ... is also an input; write to another file
+    """
+    outputs = [(Path(p), folder) for p, folder in outputs]
+    existing = [Path(p) for p in inputs if os.path.exists(p)]
+    seen: list[Path] = []
+    for path, folder in outputs:
+        for earlier in seen:
+            if _same_file(path, earlier) or path.resolve() == earlier.resolve():
+                raise InputError(f"{path} is named as two outputs; give each its own file")
+        seen.append(path)
+        for source in existing:
+            if _same_file(path, source):
+                raise InputError(f"{path} is also an input; write to another {'folder' if folder else 'file'}")
+            if folder and path.resolve() in source.resolve().parents:
+                raise InputError(f"{path} holds the input {source}; write to another folder")
+        _check_writable(path, folder)
+
+
+def _check_writable(path: Path, folder: bool) -> None:
+    if folder:
+        if path.exists() and not path.is_dir():
+            raise InputError(f"cannot write {path}: it is a file, not a folder")
+        if path.exists() and (path.resolve() == Path.cwd() or path.resolve() in Path.cwd().parents):
+            raise InputError(f"cannot replace {path}: it holds the current folder; choose another folder")
+    elif path.is_dir():
+        raise InputError(f"cannot write {path}: it is a folder, not a file")
+    directory = _parent_folder(path)
+    try:
+        fd, probe = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise InputError(f"cannot write {path}: {err.strerror}") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def _parent_folder(path: Path) -> Path:
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        what = f"{directory} is not a folder" if directory.exists() else f"folder {directory} does not exist"
+        raise InputError(f"cannot write {path}: {what}")
+    return directory
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samestat(os.stat(a), os.stat(b))
+    except OSError:
+        return False
 
 
 def _umask() -> int:

@@ -84,7 +84,10 @@ def parse_file(path: str | Path):
     >>> len(parse_file(ontology_path())) > 1000
     True
     """
-    return rdflib_graph(parse_triples(path))
+    try:
+        return rdflib_graph(parse_triples(path))
+    except _BufferLimitError:
+        return _parse_with_rdflib(Path(path))
 
 
 def parse_triples(path: str | Path, data: bytes | None = None, fmt: str | None = None):
@@ -118,9 +121,66 @@ def parse_triples(path: str | Path, data: bytes | None = None, fmt: str | None =
         for quad in ox.parse(data, format=getattr(ox.RdfFormat, FORMATS[fmt]), base_iri=path.resolve().as_uri()):
             yield quad.triple
     except SyntaxError as err:
-        where = f"line {err.lineno}, column {err.offset}" if err.lineno else "somewhere"
         message = err.msg.split(": ", 1)[-1] if err.msg.startswith("Parser error at") else err.msg
-        raise InputError(f"{path}:{err.lineno or 0}:{err.offset or 0}: syntax error at {where}: {message}") from None
+        line, column = err.lineno, err.offset
+        if not line and fmt == "owl":
+            # Oxigraph's RDF/XML errors carry no position: the XML reader rdflib uses gives it.
+            line, column, message = _rdfxml_error_position(data, message)
+        message = _shorten(message)
+        if not line:
+            raise InputError(f"{path}: RDF/XML error: {message}") from None
+        raise InputError(f"{path}:{line}:{column}: syntax error at line {line}, column {column}: {message}") from None
+    except MemoryError as err:
+        raise _BufferLimitError(f"{path}: a term longer than Oxigraph's parser takes ({err})") from None
+
+
+class _BufferLimitError(InputError):
+    """Oxigraph's parsers hold one term in a buffer of at most 16 MiB: a longer literal does not fit."""
+
+
+def _parse_with_rdflib(path: Path):
+    """Parse with rdflib, which has no limit on the length of a term (but is slower than Oxigraph)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    _bind_prefixes(graph)
+    fmt = {"ttl": "turtle", "owl": "xml", "nt": "nt", "jsonld": "json-ld"}[EXTENSIONS[path.suffix.lower()]]
+    try:
+        graph.parse(path, format=fmt)
+    except Exception as err:  # noqa: BLE001 -- rdflib's parsers raise many types; each becomes one line
+        raise InputError(f"{path}: syntax error: {_shorten(str(err))}") from None
+    return graph
+
+
+def _rdfxml_error_position(data: bytes, message: str) -> tuple[int | None, int | None, str]:
+    """Line and column (1-based) of the first RDF/XML error in ``data``, and what it is.
+
+    An XML error (not well-formed, an unbound prefix) is told in the XML
+    reader's words; an RDF/XML error keeps ``message``, Oxigraph's words.
+    """
+    import io
+    from xml.sax import SAXParseException
+    from xml.sax.xmlreader import InputSource
+
+    import rdflib
+    from rdflib.plugins.parsers.rdfxml import create_parser
+
+    source = InputSource("data")
+    source.setByteStream(io.BytesIO(data))
+    reader = create_parser(source, rdflib.Graph())
+    try:
+        reader.parse(source)
+    except SAXParseException as err:
+        return err.getLineNumber(), err.getColumnNumber() + 1, err.getMessage()
+    except Exception:  # noqa: BLE001 -- an RDF/XML error: where the reader stopped is where it is
+        return reader.getLineNumber(), reader.getColumnNumber() + 1, message
+    return None, None, message
+
+
+def _shorten(message: str, limit: int = 120) -> str:
+    """A parser's message on one line, without a long echo of the input."""
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[:limit] + "…"
 
 
 def rdflib_graph(triples):

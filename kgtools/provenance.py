@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kgtools import resources
+from kgtools.errors import InputError
 from kgtools.ontology import CCUT, IAO_DEFINITION, SYNONYM_PROPERTIES, Ontology
 
 SOURCE_LINE = CCUT + "0000001"
@@ -105,7 +106,12 @@ def citations(onto: Ontology) -> list[Citation]:
 def read_source(path: str | Path | None = None) -> list[str]:
     """The lines of the source text (the packaged one by default), without line ends."""
     path = Path(path) if path else resources.source_path()
-    return path.read_text(encoding="utf-8").splitlines()
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text (byte {err.start})") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
 
 
 def is_content(line: str) -> bool:

@@ -16,12 +16,12 @@ Examples
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
 from kgtools import provenance
-from kgtools.io import write_atomic
+from kgtools.io import atomic_folder, write_atomic
 from kgtools.ontology import FORMATS, Ontology
 
 
@@ -169,12 +169,18 @@ STEPS: list[tuple[str, Callable[[Ontology, Path], StepResult]]] = [
 
 
 def publish(onto: Ontology, out: str | Path, on_step: Callable[[str], None] | None = None) -> list[StepResult]:
-    """Run every step of :data:`STEPS` into ``out`` (created if needed) and return their results."""
+    """Run every step of :data:`STEPS` into the folder ``out`` and return their results.
+
+    The folder appears whole or not at all: the steps fill a folder beside
+    ``out``, renamed into place when the last step is done (replacing an
+    earlier publication there). A step that raises leaves ``out`` as it was.
+    """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     results = []
-    for name, step in STEPS:
-        if on_step:
-            on_step(name)
-        results.append(step(onto, out))
+    with atomic_folder(out) as folder:
+        for name, step in STEPS:
+            if on_step:
+                on_step(name)
+            result = step(onto, folder)
+            results.append(replace(result, files=tuple(out / f.relative_to(folder) for f in result.files)))
     return results

@@ -212,6 +212,8 @@ def get_query(name_or_file: str) -> StoredQuery:
             text = path.read_text(encoding="utf-8")
         except OSError as err:
             raise InputError(f"{path}: cannot read ({err.strerror})") from None
+        except UnicodeDecodeError as err:
+            raise InputError(f"{path}: not UTF-8 text (byte {err.start})") from None
         if not re.search(r"^\s*#\s*title:", text, re.M):
             text = f"# title: {path.name}\n" + text
         return parse_header(text, path.stem, path)

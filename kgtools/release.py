@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kgtools.io import write_atomic
+from kgtools.io import atomic_folder, write_atomic
 from kgtools.ontology import CCUT, IAO_DEFINITION, OBO, OBOINOWL, SYNONYM_PROPERTIES, Ontology, load_prefixes
 
 #: Release variants: file-name suffix -> ontology IRI file name.
@@ -484,7 +484,10 @@ def serialize(graph, fmt: str) -> str:
 
 
 def release(onto: Ontology, out: str | Path, on_file=None) -> list[Path]:
-    """Write every variant in every format into ``out`` (created if needed); returns the files written.
+    """Write every variant in every format into the folder ``out``; returns the files written.
+
+    The folder appears whole or not at all: it is filled beside ``out`` and
+    renamed into place, replacing an earlier release there.
 
     Examples
     --------
@@ -497,16 +500,17 @@ def release(onto: Ontology, out: str | Path, on_file=None) -> list[Path]:
     15
     """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for variant in VARIANTS:
-        graph = variant_graph(onto.graph, variant)
-        for fmt in FORMATS:
-            path = out / f"calcinosis{variant}.{fmt}"
-            if on_file:
-                on_file(path.name)
-            written.append(write_atomic(path, serialize(graph, fmt)))
-    return written
+    names = []
+    with atomic_folder(out) as folder:
+        for variant in VARIANTS:
+            graph = variant_graph(onto.graph, variant)
+            for fmt in FORMATS:
+                name = f"calcinosis{variant}.{fmt}"
+                if on_file:
+                    on_file(name)
+                write_atomic(folder / name, serialize(graph, fmt))
+                names.append(name)
+    return [out / name for name in names]
 
 
 def isomorphic(graph1, graph2) -> bool:

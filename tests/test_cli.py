@@ -93,7 +93,7 @@ def test_failed_export_leaves_the_existing_output_untouched(tmp_path):
 def test_export_into_a_missing_directory_is_a_clear_error(tmp_path):
     result = run("export", "-o", str(tmp_path / "nowhere" / "x.ttl"))
     assert result.exit_code == 2
-    assert "directory" in result.output and "does not exist" in result.output
+    assert result.output.strip() == f"kgtools: error: cannot write {tmp_path}/nowhere/x.ttl: folder {tmp_path}/nowhere does not exist"
 
 
 def test_publish_writes_the_outputs(tmp_path):
