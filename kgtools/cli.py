@@ -762,7 +762,8 @@ def query(name, params, fmt, engine, store, endpoint, graph, inputs, output):
 @click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store directory (filled on first use).")
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds a query may run.")
 @click.option("--max-rows", type=int, default=10000, show_default=True, help="Most rows (or triples) in a result.")
-@click.option("--workers", type=int, default=2, show_default=True, help="Queries run side by side.")
+@click.option("--workers", type=int, default=2, show_default=True,
+              help="Queries that may run long side by side (one more worker keeps quick queries answered).")
 @input_option
 def serve(host, port, store, timeout, max_rows, workers, inputs):
     """Serve the ontology as a read-only SPARQL 1.1 endpoint, with the stored queries and a browser page.
@@ -773,15 +774,20 @@ def serve(host, port, store, timeout, max_rows, workers, inputs):
     GET /queries/NAME?k=v      a stored query with its parameters
     Updates, LOAD and SERVICE are refused (403); a query over --timeout is stopped (503).
     """
+    import signal
+
     from kgtools.serve import QueryService, make_server
 
+    # A TERM signal stops the server as Ctrl-C does: the workers and the temporary store go with it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     service = QueryService(inputs, store, workers=workers, timeout=timeout, max_rows=max_rows)
     try:
         server = make_server(service, host, port)
         bound_host, bound_port = server.server_address[:2]
         if host not in ("127.0.0.1", "localhost", "::1"):
             click.echo(f"kgtools: warning: listening on {host}, reachable from other machines", err=True)
-        click.echo(f"serving on http://{bound_host}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
+        shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+        click.echo(f"serving on http://{shown}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
         server.serve_forever()
     finally:
         service.close()

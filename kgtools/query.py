@@ -39,6 +39,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -65,7 +66,6 @@ MEDIA_TYPES = {
     "rdfxml": "application/rdf+xml",
 }
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"}
 
 
 class QueryError(KgtoolsError):
@@ -246,27 +246,109 @@ def _keywords(text: str) -> list[tuple[str, int]]:
     return words
 
 
+#: The SPARQL Update operations, by the name rdflib's parser gives them.
+_UPDATES = {"Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD", "Move": "MOVE",
+            "Copy": "COPY", "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
+            "Modify": "DELETE/INSERT"}
+#: The query forms, by the name of rdflib's algebra node.
+_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+
+
+def parse_query(text: str):
+    """Parse a read-only SPARQL query into rdflib's algebra (a :class:`rdflib.plugins.sparql.sparql.Query`).
+
+    The read-only rule is decided on the parsed structure, never on the
+    text: an update (``INSERT``, ``DELETE``, ``LOAD``, ``DROP``...) and any
+    ``SERVICE`` clause, however it is spelled (``\\u0053ERVICE``, behind a
+    comment ended by a carriage return...), raise :class:`RefusedError`;
+    anything the parser cannot read raises :class:`QueryError` with the line
+    and column. rdflib's parser is the one used (pyoxigraph gives Python no
+    access to its algebra); it ends a comment only at ``\\n`` where SPARQL
+    also ends it at ``\\r``, so line ends are made ``\\n`` first, as every
+    engine reads them.
+
+    Examples
+    --------
+    >>> parse_query("SELECT * WHERE { ?s ?p ?o }").algebra.name
+    'SelectQuery'
+    >>> parse_query("SELECT * WHERE { # x\\rSERVICE <http://example.org/> { ?s ?p ?o }\\n }")
+    Traceback (most recent call last):
+    ...
+    kgtools.query.RefusedError: SERVICE is refused: queries run on this store only, never on other hosts
+    """
+    import pyparsing
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        parsed = parseQuery(text)
+    except pyparsing.ParseBaseException as err:
+        try:
+            update = parseUpdate(text)
+        except (pyparsing.ParseBaseException, RecursionError, ValueError, TypeError):
+            raise QueryError(f"SPARQL syntax error at line {err.lineno}, column {err.col}: "
+                             f"{err.msg}, found {_found(text, err.loc)}") from None
+        names = [_UPDATES.get(getattr(op, "name", ""), "an update") for op in update.request]
+        raise RefusedError(f"SPARQL Update ({names[0] if names else 'an empty update'}) is refused: "
+                           "this store is read-only") from None
+    except RecursionError:
+        raise QueryError("SPARQL syntax error: the query nests too deeply") from None
+    if _holds_service(parsed):
+        raise RefusedError("SERVICE is refused: queries run on this store only, never on other hosts")
+    try:
+        query = translateQuery(parsed)
+    except Exception as err:  # rdflib raises assorted errors for queries it parses but cannot translate
+        raise QueryError(f"SPARQL error: {err}") from None
+    if _holds_service(query.algebra):
+        raise RefusedError("SERVICE is refused: queries run on this store only, never on other hosts")
+    return query
+
+
+def _found(text: str, position: int) -> str:
+    rest = text[position:position + 20].split("\n")[0]
+    return repr(rest) if rest else "the end of the query"
+
+
+def _holds_service(node) -> bool:
+    """Whether a parse tree or algebra holds a SERVICE clause anywhere."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack, seen = [node], set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, CompValue):
+            if item.name == "ServiceGraphPattern":
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)) or type(item).__name__ == "ParseResults":
+            stack.extend(item)
+    return False
+
+
+@functools.lru_cache(maxsize=256)
 def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of a query.
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of a read-only query (see :func:`parse_query`).
 
     Examples
     --------
     >>> query_form("PREFIX ex: <http://e/select#> # ask\\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     'CONSTRUCT'
     """
-    for word, _ in _keywords(text):
-        if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            return word
-        if word in _UPDATE_KEYWORDS:
-            break
-    raise QueryError("not a SPARQL query (expected SELECT, ASK, CONSTRUCT or DESCRIBE)")
+    return _FORMS[parse_query(text).algebra.name]
 
 
 def check_read_only(text: str) -> None:
-    """Refuse SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP...) and SERVICE.
+    """Refuse SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP...) and SERVICE, decided on the parsed query.
 
     The engines are read-only, and a ``SERVICE`` clause would make the engine
-    fetch from another host. Words inside strings, IRIs and comments do not count.
+    fetch from another host. Words inside strings, IRIs and comments do not
+    count; a query that cannot be parsed raises :class:`QueryError`.
 
     Examples
     --------
@@ -276,11 +358,7 @@ def check_read_only(text: str) -> None:
     ...
     kgtools.query.RefusedError: SPARQL Update (DROP) is refused: this store is read-only
     """
-    for word, _ in _keywords(text):
-        if word in _UPDATE_KEYWORDS:
-            raise RefusedError(f"SPARQL Update ({word}) is refused: this store is read-only")
-        if word == "SERVICE":
-            raise RefusedError("SERVICE is refused: queries run on this store only, never on other hosts")
+    query_form(text)
 
 
 _MARKER = re.compile(r"^[ \t]*#[ \t]*@parameters[ \t]*$", re.M)
@@ -602,10 +680,10 @@ class OxigraphEngine:
         """Run a read-only query with parameters bound as RDF terms."""
         import pyoxigraph as ox
 
-        check_read_only(text)
         # A VALUES block, not Oxigraph's ``substitutions``: those bind a variable in the
         # projection only, so a FILTER (EXISTS) over the parameter would not see it.
         text = insert_values(text, _as_lists(bindings))
+        check_read_only(text)  # the text that runs is the text checked
         try:
             answer = self.store.query(text)
         except SyntaxError as err:
@@ -638,12 +716,12 @@ class RdflibEngine:
 
     def run(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
         """Run a read-only query with parameters bound as RDF terms."""
-        check_read_only(text)
         # A VALUES block, not rdflib's ``initBindings``: those also bind a variable of the
         # same name inside a subquery, where it is another variable.
-        text = insert_values(text, _as_lists(bindings))
+        query = parse_query(insert_values(text, _as_lists(bindings)))
         try:
-            answer = self.graph.query(text)
+            # The algebra that was checked is the one evaluated: rdflib never parses the text again.
+            answer = self.graph.query(query)
             if answer.type == "ASK":
                 return Result("boolean", boolean=bool(answer.askAnswer))
             if answer.type in ("CONSTRUCT", "DESCRIBE"):

@@ -3,22 +3,27 @@
 ``kgtools serve`` answers
 
 * ``GET /sparql?query=…`` and ``POST /sparql`` (an ``application/sparql-query``
-  body, or a form-encoded ``query=``), also at ``/query``;
+  body, or a form-encoded ``query=``), also at ``/query``; ``GET /sparql``
+  without a query gives the SPARQL 1.1 Service Description (Turtle);
 * ``GET /queries`` (the stored queries, as JSON) and ``GET|POST /queries/NAME?param=…``
   (a stored query with its parameters bound as RDF terms);
 * ``GET /`` a page to write and run queries in a browser (no external scripts).
 
-Results are negotiated from the ``Accept`` header (or a ``format=`` parameter):
-SPARQL JSON, XML, CSV and TSV for SELECT and ASK; Turtle, N-Triples, JSON-LD
-and RDF/XML for CONSTRUCT and DESCRIBE.
+Results are negotiated from the ``format=``/``output=`` parameters, by the
+query's form (``xml`` is SPARQL XML for SELECT and ASK, RDF/XML for CONSTRUCT
+and DESCRIBE; ``json`` is SPARQL JSON or JSON-LD), or else from the ``Accept``
+header: SPARQL JSON, XML, CSV and TSV for SELECT and ASK; Turtle, N-Triples,
+JSON-LD and RDF/XML for CONSTRUCT and DESCRIBE.
 
-The endpoint is read-only: SPARQL Update (also as ``update=`` or
-``application/sparql-update``), ``LOAD`` and ``SERVICE`` are refused with
-403. Each query runs in a worker process that holds its own Oxigraph store;
-a query that overruns the timeout has its worker killed (Oxigraph cannot
-stop a query from another thread) and a fresh worker takes its place, so a
-runaway query never blocks the others. A result with more rows than the
-limit is refused with 413.
+Every way a query arrives takes one path: the body is read only up to
+:data:`MAX_BODY` bytes whatever ``Content-Length`` says (chunked bodies too),
+with a read timeout; then the query runs in a worker of
+:class:`~kgtools.workers.QueryService`, which refuses updates, ``LOAD`` and
+``SERVICE`` (403) on the parsed query, stops a query over the time limit
+(503), answers 503 with ``Retry-After`` at once when it is full, and refuses
+results over the row limit (413). ``default-graph-uri`` and
+``named-graph-uri`` are refused (400): the endpoint holds one graph, the
+default graph. Other methods than GET, HEAD and POST get 405 with ``Allow``.
 
 Examples
 --------
@@ -29,17 +34,15 @@ Examples
 from __future__ import annotations
 
 import json
-import multiprocessing
-import queue
-import threading
+import socket
 import urllib.parse
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kgtools.errors import KgtoolsError, UnknownTermError
-from kgtools.query import (MEDIA_TYPES, QueryError, RefusedError, ResultTooLarge, bind_parameters,
-                           catalog, check_read_only)
+from kgtools.query import MEDIA_TYPES, RefusedError, ResultTooLarge
+from kgtools.workers import Busy, NotAcceptable, QueryService, QueryTimeout
 
 #: Media types a client may ask for, and the formats that satisfy them, best first.
 _ACCEPTED = {media: [fmt] for fmt, media in MEDIA_TYPES.items()}
@@ -50,23 +53,26 @@ _ACCEPTED.update({
     "text/xml": ["xml", "rdfxml"],
     "application/turtle": ["turtle"],
     "application/x-turtle": ["turtle"],
+    "text/n3": ["turtle"],
+    "text/rdf+n3": ["turtle"],
     "text/plain": ["ntriples", "tsv"],
     "application/x-json+ld": ["jsonld"],
 })
-_ALIASES = {"json-ld": "jsonld", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "rdf": "rdfxml",
-            "rdf+xml": "rdfxml", "sparql-results+json": "json", "sparql-results+xml": "xml"}
+#: Names a ``format=``/``output=`` parameter may give, and the formats they mean, by query form:
+#: the worker keeps the first that fits the result (``xml`` is RDF/XML for a graph, ``json`` JSON-LD).
+_FORMAT_NAMES = {
+    "json": ["json", "jsonld"], "xml": ["xml", "rdfxml"], "csv": ["csv"], "tsv": ["tsv"],
+    "turtle": ["turtle"], "ttl": ["turtle"], "n3": ["turtle"], "nt": ["ntriples"], "ntriples": ["ntriples"],
+    "n-triples": ["ntriples"], "jsonld": ["jsonld"], "json-ld": ["jsonld"], "rdf": ["rdfxml"], "rdfxml": ["rdfxml"],
+    "rdf+xml": ["rdfxml"], "rdf/xml": ["rdfxml"], "sparql-results+json": ["json"], "sparql-results+xml": ["xml"],
+}
 _DEFAULT_FORMATS = ["json", "turtle"]
+#: The largest request body read, in bytes; a longer one is refused with 413 before it is read.
 MAX_BODY = 1 << 20
 #: The browser page served at ``/`` (plain HTML and script, no external resources), read at each request.
 _PAGE = Path(__file__).parent / "serve_assets" / "endpoint.html"
-
-
-class QueryTimeout(QueryError):
-    """A query ran longer than the endpoint allows, and was stopped."""
-
-
-class NotAcceptable(QueryError):
-    """No format the client accepts can hold the result."""
+#: Seconds a client may stay silent (idle between requests, or slow to send one) before it is let go.
+READ_TIMEOUT = 20.0
 
 
 def negotiate(accept: str | None) -> list[str]:
@@ -84,7 +90,7 @@ def negotiate(accept: str | None) -> list[str]:
     if not accept:
         return list(_DEFAULT_FORMATS)
     ranked = []
-    for position, item in enumerate(accept.split(",")):
+    for position, item in enumerate(accept.split(",")[:100]):
         parts = [p.strip() for p in item.split(";")]
         media, quality = parts[0].lower(), 1.0
         for param in parts[1:]:
@@ -102,185 +108,61 @@ def negotiate(accept: str | None) -> list[str]:
     return formats
 
 
-# --------------------------------------------------------------------------- workers
-def _worker_main(conn, inputs, store_dir) -> None:
-    """A worker process: opens its own store, then answers jobs until told to stop."""
-    from kgtools.ontology import Ontology
-    from kgtools.query import GRAPH_FORMATS, OxigraphEngine, serialize_result
-
-    if store_dir:
-        import pyoxigraph as ox
-
-        engine = OxigraphEngine(ox.Store.read_only(str(store_dir)))
-    else:
-        engine = OxigraphEngine.from_ontology(Ontology.load(*inputs))
-    conn.send("ready")
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
-        text, bindings, formats, max_rows = job
-        try:
-            result = engine.run(text, bindings, max_rows=max_rows)
-            fitting = [f for f in formats if (f in GRAPH_FORMATS) == (result.kind == "graph")]
-            if not fitting:
-                raise NotAcceptable(f"a {'graph' if result.kind == 'graph' else 'solutions'} result cannot be "
-                                    f"written as {', '.join(formats) or 'the accepted media types'}")
-            conn.send(("ok", fitting[0], serialize_result(result, fitting[0])))
-        except KgtoolsError as err:
-            conn.send(("error", type(err).__name__, err.message))
-        except Exception as err:  # a worker must answer, whatever the query did
-            conn.send(("error", "QueryError", str(err)))
-
-
-class _Worker:
-    def __init__(self, context, inputs, store_dir):
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, inputs, store_dir), daemon=True)
-        self.process.start()
-        child.close()
-        try:
-            ready = self.conn.poll(120) and self.conn.recv() == "ready"
-        except (EOFError, OSError):
-            ready = False
-        if not ready:
-            self.kill()
-            raise KgtoolsError("a query worker failed to start")
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        self.conn.close()
-
-
-class QueryService:
-    """Runs read-only queries in a pool of worker processes, with a timeout and a row limit.
-
-    ``inputs`` are the RDF files (default: the packaged ontology); with
-    ``store`` (a directory) the workers open that Oxigraph store read-only,
-    after it has been filled once from the inputs.
+def service_description(endpoint: str) -> list:
+    """The SPARQL 1.1 Service Description of the endpoint at ``endpoint``, as :mod:`pyoxigraph` triples.
 
     Examples
     --------
-    >>> service = QueryService(workers=1, timeout=5)
-    >>> fmt, body = service.run_stored("subforms", {"form": "idiopathic calcinosis cutis"}, ["csv"])
-    >>> sorted(line.split(",")[1] for line in body.decode().splitlines()[1:])
-    ['idiopathic calcinosis of the scrotum', 'tumoral calcinosis']
-    >>> service.run("DROP ALL")
-    Traceback (most recent call last):
-    ...
-    kgtools.query.RefusedError: SPARQL Update (DROP) is refused: this store is read-only
-    >>> service.close()
+    >>> import pyoxigraph as ox
+    >>> print(ox.serialize(service_description("http://127.0.0.1:7879/sparql"), format=ox.RdfFormat.N_TRIPLES)
+    ...       .decode().splitlines()[0])
+    <http://127.0.0.1:7879/sparql> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/sparql-service-description#Service> .
     """
+    import pyoxigraph as ox
 
-    def __init__(self, inputs: tuple = (), store: str | Path | None = None, workers: int = 2,
-                 timeout: float = 10.0, max_rows: int = 10_000):
-        from kgtools.ontology import Ontology
-
-        if workers < 1 or timeout <= 0 or max_rows < 1:
-            raise KgtoolsError("workers, timeout and max rows must be positive")
-        self.onto = Ontology.load(*inputs)  # for resolving parameters by label
-        self.inputs = tuple(str(p) for p in inputs)
-        self.store = str(store) if store else None
-        if self.store:
-            from kgtools.query import OxigraphEngine
-
-            # Fill the store once and let it go (which closes it); the workers then open it
-            # read-only, side by side.
-            OxigraphEngine.from_ontology(self.onto, self.store)
-        self.timeout = timeout
-        self.max_rows = max_rows
-        self.queries = catalog()
-        self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._closed = False
-        starters = [threading.Thread(target=self._add_worker) for _ in range(workers)]
-        for thread in starters:
-            thread.start()
-        for thread in starters:
-            thread.join()
-        if self._idle.qsize() < workers:
-            self.close()
-            raise KgtoolsError("query workers failed to start")
-
-    def _add_worker(self) -> None:
-        try:
-            worker = _Worker(self._context, self.inputs, self.store)
-        except KgtoolsError:
-            return
-        if self._closed:
-            worker.kill()
-        else:
-            self._idle.put(worker)
-
-    def run(self, text: str, bindings: dict | None = None, formats: list[str] | None = None) -> tuple[str, bytes]:
-        """Run a query; return the chosen format and the serialised result.
-
-        Raises :class:`RefusedError` for updates and SERVICE, :class:`QueryTimeout`
-        when the query overruns (its worker is replaced), :class:`ResultTooLarge`,
-        :class:`NotAcceptable`, or :class:`QueryError`.
-        """
-        check_read_only(text)
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise QueryTimeout(f"every query worker is busy; try again in {self.timeout:g} s") from None
-        try:
-            worker.conn.send((text, bindings or {}, formats or list(_DEFAULT_FORMATS), self.max_rows))
-            finished = worker.conn.poll(self.timeout)
-            reply = worker.conn.recv() if finished else None
-        except (EOFError, OSError):
-            finished, reply = False, None
-        if reply is None:
-            worker.kill()
-            threading.Thread(target=self._add_worker, daemon=True).start()
-            if finished:
-                raise QueryError("the query worker stopped unexpectedly")
-            raise QueryTimeout(f"the query was stopped after {self.timeout:g} s (the endpoint's time limit)")
-        self._idle.put(worker)
-        status, first, second = reply
-        if status == "ok":
-            return first, second
-        errors = {"RefusedError": RefusedError, "ResultTooLarge": ResultTooLarge, "NotAcceptable": NotAcceptable}
-        raise errors.get(first, QueryError)(second)
-
-    def run_stored(self, name: str, params: dict, formats: list[str] | None = None) -> tuple[str, bytes]:
-        """Run a stored query by name with parameters given as strings."""
-        if name not in self.queries:
-            raise LookupError(name)
-        query = self.queries[name]
-        return self.run(query.text, bind_parameters(self.onto, query, params), formats)
-
-    def close(self) -> None:
-        """Stop every worker."""
-        self._closed = True
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                worker.conn.send(None)
-            except OSError:
-                pass
-            worker.kill()
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    service, dataset, graph = ox.NamedNode(endpoint), ox.BlankNode(), ox.BlankNode()
+    triples = [
+        ox.Triple(service, a, ox.NamedNode(sd + "Service")),
+        ox.Triple(service, ox.NamedNode(sd + "endpoint"), service),
+        ox.Triple(service, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")),
+        ox.Triple(service, ox.NamedNode(sd + "defaultDataset"), dataset),
+        ox.Triple(dataset, a, ox.NamedNode(sd + "Dataset")),
+        ox.Triple(dataset, ox.NamedNode(sd + "defaultGraph"), graph),
+        ox.Triple(graph, a, ox.NamedNode(sd + "Graph")),
+    ]
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+        triples.append(ox.Triple(service, ox.NamedNode(sd + "resultFormat"),
+                                 ox.NamedNode("http://www.w3.org/ns/formats/" + name)))
+    return triples
 
 
 # --------------------------------------------------------------------------- HTTP
 _STATUS = {
     RefusedError: HTTPStatus.FORBIDDEN,
     QueryTimeout: HTTPStatus.SERVICE_UNAVAILABLE,
+    Busy: HTTPStatus.SERVICE_UNAVAILABLE,
     ResultTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     NotAcceptable: HTTPStatus.NOT_ACCEPTABLE,
     UnknownTermError: HTTPStatus.BAD_REQUEST,
 }
+_ALLOW = "GET, HEAD, POST"
+
+
+class _Refusal(Exception):
+    """A request answered with an error status before any query runs."""
+
+    def __init__(self, status: int, message: str, close: bool = False):
+        super().__init__(message)
+        self.status, self.message, self.close = status, message, close
 
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "kgtools-sparql"
+    protocol_version = "HTTP/1.1"
+    timeout = READ_TIMEOUT  # on the socket: an idle or slow client is let go
     service: QueryService  # set on the subclass made by make_server
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
@@ -288,31 +170,158 @@ class _Handler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
     # ------------------------------------------------------------ replies
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
+    def _send(self, status: int, content_type: str, body: bytes, headers: dict | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _error(self, status: int, message: str) -> None:
-        self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+    def _error(self, status: int, message: str, headers: dict | None = None) -> None:
+        self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), headers)
+
+    # ------------------------------------------------------------ requests
+    def __getattr__(self, name: str):
+        # Every method the handler has no do_X for (OPTIONS, TRACE, PUT, made-up ones) is refused the same way.
+        if name.startswith("do_"):
+            return self._refuse_method
+        raise AttributeError(name)
+
+    def _refuse_method(self) -> None:
+        self.close_connection = True  # its body, if any, is not read
+        self._error(HTTPStatus.METHOD_NOT_ALLOWED, "read-only endpoint: only GET, HEAD and POST are served",
+                    {"Allow": _ALLOW})
+
+    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+        self._handle()
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._handle()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._handle()
+
+    def _handle(self) -> None:
+        """The one path of every request: bounded body, parameters, route, answer."""
+        try:
+            params = self._params()
+        except _Refusal as refusal:
+            self.close_connection = self.close_connection or refusal.close
+            return self._error(refusal.status, refusal.message)
+        self._route(params)
+
+    def _body(self) -> bytes:
+        """The request body, read only up to :data:`MAX_BODY` bytes, whatever the headers claim."""
+        if self.command != "POST":
+            if self.headers.get("Content-Length") not in (None, "0") or self.headers.get("Transfer-Encoding"):
+                raise _Refusal(HTTPStatus.BAD_REQUEST, f"a {self.command} request has no body", close=True)
+            return b""
+        encoding = (self.headers.get("Transfer-Encoding") or "").strip().lower()
+        if encoding == "chunked":
+            return self._read_chunked()
+        if encoding:
+            raise _Refusal(HTTPStatus.NOT_IMPLEMENTED, f"unsupported Transfer-Encoding {encoding!r}", close=True)
+        declared = self.headers.get_all("Content-Length") or []
+        if not declared:
+            raise _Refusal(HTTPStatus.LENGTH_REQUIRED, "a POST needs a Content-Length (or a chunked body)", close=True)
+        if len(set(declared)) > 1 or not declared[0].strip().isdigit():
+            raise _Refusal(HTTPStatus.BAD_REQUEST, f"bad Content-Length {declared[0]!r}", close=True)
+        length = int(declared[0])
+        if length > MAX_BODY:
+            raise _Refusal(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes", close=True)
+        return self._read(length)
+
+    def _read(self, length: int) -> bytes:
+        try:
+            data = self.rfile.read(length)  # the socket's timeout bounds the wait for each piece
+        except (TimeoutError, OSError):
+            raise _Refusal(HTTPStatus.REQUEST_TIMEOUT, "the request body did not arrive in time", close=True) from None
+        if len(data) < length:
+            raise _Refusal(HTTPStatus.BAD_REQUEST, "the request body is shorter than its Content-Length", close=True)
+        return data
+
+    def _read_chunked(self) -> bytes:
+        body = bytearray()
+        while True:
+            try:
+                line = self.rfile.readline(1024)
+            except (TimeoutError, OSError):
+                raise _Refusal(HTTPStatus.REQUEST_TIMEOUT, "the request body did not arrive in time",
+                               close=True) from None
+            try:
+                size = int(line.split(b";")[0].strip(), 16)
+            except ValueError:
+                raise _Refusal(HTTPStatus.BAD_REQUEST, "bad chunk in a chunked body", close=True) from None
+            if size < 0 or len(body) + size > MAX_BODY:
+                raise _Refusal(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes",
+                               close=True)
+            if size == 0:
+                while self._read_line() not in (b"\r\n", b"\n", b""):  # trailer fields, ignored
+                    pass
+                return bytes(body)
+            body += self._read(size)
+            self._read(2)  # the CRLF after the chunk
+
+    def _read_line(self) -> bytes:
+        try:
+            return self.rfile.readline(8192)
+        except (TimeoutError, OSError):
+            raise _Refusal(HTTPStatus.REQUEST_TIMEOUT, "the request did not arrive in time", close=True) from None
+
+    def _params(self) -> dict:
+        """The request's parameters (URL and form body; a direct query body becomes ``query``)."""
+        body = self._body()
+        pairs = self._pairs(urllib.parse.urlsplit(self.path).query)
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if self.command == "POST":
+            if content_type == "application/sparql-update":
+                raise _Refusal(HTTPStatus.FORBIDDEN, "SPARQL Update is refused: this endpoint is read-only")
+            if content_type == "application/sparql-query":
+                pairs.append(("query", self._text(body)))
+            elif content_type in ("application/x-www-form-urlencoded", ""):
+                pairs += self._pairs(self._text(body))
+            else:
+                raise _Refusal(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"unsupported Content-Type {content_type!r}: "
+                               "send application/sparql-query or a form")
+        params: dict = {}
+        for key, value in pairs:
+            params.setdefault(key, []).append(value)
+        return {k: v[0] if len(v) == 1 else v for k, v in params.items()}
+
+    @staticmethod
+    def _text(body: bytes) -> str:
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise _Refusal(HTTPStatus.BAD_REQUEST, f"the request body is not UTF-8 (byte {err.start})") from None
+
+    @staticmethod
+    def _pairs(encoded: str) -> list:
+        try:
+            return urllib.parse.parse_qsl(encoded, keep_blank_values=True, max_num_fields=1000,
+                                          encoding="utf-8", errors="strict")
+        except ValueError as err:  # too many fields, or not UTF-8
+            raise _Refusal(HTTPStatus.BAD_REQUEST, f"bad parameters: {err}") from None
 
     def _formats(self, params: dict) -> list[str]:
-        wanted = params.pop("format", None)
-        if wanted:
-            # A format name (csv) or a media type (text/csv); some clients send several.
-            formats = []
+        """The formats the client asks for: ``format=``/``output=`` by name or media type, else ``Accept``."""
+        formats: list[str] = []
+        for key in ("format", "output"):
+            wanted = params.pop(key, [])
             for value in wanted if isinstance(wanted, list) else [wanted]:
                 for name in value.lower().split(","):
-                    name = _ALIASES.get(name.strip(), name.strip())
-                    choices = [name] if name in MEDIA_TYPES else _ACCEPTED.get(name, [])
+                    name = name.split(";")[0].strip()
+                    choices = _FORMAT_NAMES.get(name) or _ACCEPTED.get(name, [])
                     formats += [f for f in choices if f not in formats]
-            if formats:
-                return formats
-            # Names this endpoint does not know: the Accept header decides.
+        if formats:
+            return formats
+        # No format parameter, or only names this endpoint does not know: the Accept header decides.
         formats = negotiate(self.headers.get("Accept"))
         if not formats:
             raise NotAcceptable(f"none of the accepted media types can be written ({self.headers.get('Accept')}); "
@@ -324,71 +333,34 @@ class _Handler(BaseHTTPRequestHandler):
             fmt, body = action()
         except LookupError as err:
             self._error(HTTPStatus.NOT_FOUND, f"no stored query {err.args[0]!r}; GET /queries lists them")
+        except Busy as err:
+            self._error(HTTPStatus.SERVICE_UNAVAILABLE, err.message, {"Retry-After": str(err.retry_after)})
         except KgtoolsError as err:
             self._error(_STATUS.get(type(err), HTTPStatus.BAD_REQUEST), err.message)
         else:
-            media = MEDIA_TYPES[fmt]
-            charset = "" if fmt in ("xml", "rdfxml") else "; charset=utf-8"
-            self._send(HTTPStatus.OK, media + charset, body)
+            self._send(HTTPStatus.OK, _content_type(fmt), body)
 
-    # ------------------------------------------------------------ requests
-    def _params(self, body: bytes | None = None) -> dict:
-        query = urllib.parse.urlsplit(self.path).query
-        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
-        if body is not None:
-            pairs += urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-        params: dict = {}
-        for key, value in pairs:
-            params.setdefault(key, []).append(value)
-        return {k: v[0] if len(v) == 1 else v for k, v in params.items()}
+    def _describe(self, path: str) -> None:
+        """The Service Description, in the RDF format the client accepts (Turtle by default)."""
+        import pyoxigraph as ox
 
-    def _body(self) -> bytes | None:
+        from kgtools.query import GRAPH_FORMATS
+
+        endpoint = f"http://{self.headers.get('Host') or '%s:%d' % self.server.server_address[:2]}{path}"
         try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            self._error(HTTPStatus.BAD_REQUEST, "Content-Length is not a number")
-            return None
-        if length > MAX_BODY:
-            self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes")
-            return None
-        return self.rfile.read(length)
+            triples = service_description(endpoint)
+        except ValueError:  # a Host header that makes no IRI
+            host, port = self.server.server_address[:2]
+            triples = service_description(f"http://{'[%s]' % host if ':' in host else host}:{port}{path}")
+        fmt = next((f for f in negotiate(self.headers.get("Accept")) if f in GRAPH_FORMATS), "turtle")
+        names = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
+        body = ox.serialize(triples, format=getattr(ox.RdfFormat, names[fmt]),
+                            prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#"}
+                            if fmt != "ntriples" else None)
+        self._send(HTTPStatus.OK, _content_type(fmt), body)
 
-    def do_GET(self) -> None:  # noqa: N802 - the base class's name
-        self._route(None)
-
-    def do_HEAD(self) -> None:  # noqa: N802
-        self._route(None)
-
-    def do_POST(self) -> None:  # noqa: N802
-        body = self._body()
-        if body is None:
-            return
-        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if content_type == "application/sparql-update":
-            return self._error(HTTPStatus.FORBIDDEN, "SPARQL Update is refused: this endpoint is read-only")
-        if content_type == "application/sparql-query":
-            params = self._params()
-            params["query"] = body.decode("utf-8", "replace")
-            return self._route(params)
-        if content_type in ("application/x-www-form-urlencoded", ""):
-            return self._route(self._params(body))
-        self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                    f"unsupported Content-Type {content_type!r}: send application/sparql-query or a form")
-
-    def _refuse_method(self) -> None:
-        self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
-        body = b"read-only endpoint: only GET and POST queries are served\n"
-        self.send_header("Allow", "GET, HEAD, POST")
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_PUT = do_DELETE = do_PATCH = _refuse_method  # noqa: N815 - the base class's names
-
-    def _route(self, params: dict | None) -> None:
+    def _route(self, params: dict) -> None:
         path = urllib.parse.urlsplit(self.path).path.rstrip("/") or "/"
-        params = self._params() if params is None else params
         if path == "/":
             return self._send(HTTPStatus.OK, "text/html; charset=utf-8", _PAGE.read_bytes())
         if path == "/favicon.ico":  # browsers ask; there is none
@@ -399,7 +371,13 @@ class _Handler(BaseHTTPRequestHandler):
         if path in ("/sparql", "/query"):
             if "update" in params:
                 return self._error(HTTPStatus.FORBIDDEN, "SPARQL Update is refused: this endpoint is read-only")
+            for key in ("default-graph-uri", "named-graph-uri"):
+                if key in params:
+                    return self._error(HTTPStatus.BAD_REQUEST, f"{key} is refused: this endpoint holds one graph, "
+                                       "its default graph; leave the parameter out")
             text = params.pop("query", None)
+            if text is None and self.command in ("GET", "HEAD") and not params:
+                return self._describe(path)
             if not text or not isinstance(text, str):
                 return self._error(HTTPStatus.BAD_REQUEST, "give one query: ?query=… or a POST body")
             return self._answer(lambda: self.service.run(text, formats=self._formats(params)))
@@ -409,20 +387,30 @@ class _Handler(BaseHTTPRequestHandler):
         self._error(HTTPStatus.NOT_FOUND, f"no such path {path!r}: try /, /sparql, /queries or /queries/NAME")
 
 
+def _content_type(fmt: str) -> str:
+    return MEDIA_TYPES[fmt] + ("" if fmt in ("xml", "rdfxml") else "; charset=utf-8")
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the listen backlog: a burst of clients waits instead of being dropped
 
     def handle_error(self, request, client_address):
         import sys
 
-        # A client that hangs up early is no error of the server's.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
+        # A client that hangs up early, or stays silent too long, is no error of the server's.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             super().handle_error(request, client_address)
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 def make_server(service: QueryService, host: str = "127.0.0.1", port: int = 7879, verbose: bool = False):
     """An HTTP server (not yet serving) for a :class:`QueryService`; port 0 picks a free port.
 
+    ``host`` may be an IPv4 or IPv6 address (``::1``, ``::``) or a name.
     Call ``serve_forever()`` on it (in a thread if need be), then ``shutdown()``.
 
     Examples
@@ -434,13 +422,13 @@ def make_server(service: QueryService, host: str = "127.0.0.1", port: int = 7879
     >>> url = "http://127.0.0.1:%d/queries/statistics?format=csv" % server.server_address[1]
     >>> b"forms,12" in urllib.request.urlopen(url).read()
     True
-    >>> server.shutdown(); service.close()
+    >>> server.shutdown(); server.server_close(); service.close()
     """
     handler = type("Handler", (_Handler,), {"service": service})
     try:
-        server = _Server((host, port), handler)
-    except OSError as err:
-        raise KgtoolsError(f"cannot listen on {host}:{port} ({err.strerror})") from None
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        server = (_Server6 if family == socket.AF_INET6 else _Server)((host, port), handler)
+    except (OSError, UnicodeError) as err:
+        raise KgtoolsError(f"cannot listen on {host}:{port} ({getattr(err, 'strerror', None) or err})") from None
     server.verbose = verbose
     return server
-
