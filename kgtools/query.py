@@ -289,9 +289,11 @@ def parse_query(text: str):
         except (pyparsing.ParseBaseException, RecursionError, ValueError, TypeError):
             raise QueryError(f"SPARQL syntax error at line {err.lineno}, column {err.col}: "
                              f"{err.msg}, found {_found(text, err.loc)}") from None
-        names = [_UPDATES.get(getattr(op, "name", ""), "an update") for op in update.request]
-        raise RefusedError(f"SPARQL Update ({names[0] if names else 'an empty update'}) is refused: "
-                           "this store is read-only") from None
+        operations = list(update.request or [])
+        if not operations:  # a prologue or comments alone
+            raise QueryError("not a SPARQL query (expected SELECT, ASK, CONSTRUCT or DESCRIBE)") from None
+        name = _UPDATES.get(getattr(operations[0], "name", ""), "an update")
+        raise RefusedError(f"SPARQL Update ({name}) is refused: this store is read-only") from None
     except RecursionError:
         raise QueryError("SPARQL syntax error: the query nests too deeply") from None
     if _holds_service(parsed):

@@ -67,8 +67,9 @@ _FORMAT_NAMES = {
     "rdf+xml": ["rdfxml"], "rdf/xml": ["rdfxml"], "sparql-results+json": ["json"], "sparql-results+xml": ["xml"],
 }
 _DEFAULT_FORMATS = ["json", "turtle"]
-#: The largest request body read, in bytes; a longer one is refused with 413 before it is read.
-MAX_BODY = 1 << 20
+#: The largest request body read, in bytes; a longer one is refused with 413 before it is read. (Parsing
+#: a query takes up to a hundred times its size for a moment: 256 KiB keeps each worker within ~35 MB.)
+MAX_BODY = 256 << 10
 #: The browser page served at ``/`` (plain HTML and script, no external resources), read at each request.
 _PAGE = Path(__file__).parent / "serve_assets" / "endpoint.html"
 #: Seconds a client may stay silent (idle between requests, or slow to send one) before it is let go.
@@ -407,10 +408,13 @@ class _Server6(_Server):
     address_family = socket.AF_INET6
 
 
-def make_server(service: QueryService, host: str = "127.0.0.1", port: int = 7879, verbose: bool = False):
+def make_server(service: QueryService, host: str = "127.0.0.1", port: int = 7879, verbose: bool = False,
+                read_timeout: float = READ_TIMEOUT):
     """An HTTP server (not yet serving) for a :class:`QueryService`; port 0 picks a free port.
 
-    ``host`` may be an IPv4 or IPv6 address (``::1``, ``::``) or a name.
+    ``host`` may be an IPv4 or IPv6 address (``::1``, ``::``) or a name; a
+    client silent for ``read_timeout`` seconds (idle, or slow to send its
+    request) is let go.
     Call ``serve_forever()`` on it (in a thread if need be), then ``shutdown()``.
 
     Examples
@@ -424,7 +428,7 @@ def make_server(service: QueryService, host: str = "127.0.0.1", port: int = 7879
     True
     >>> server.shutdown(); server.server_close(); service.close()
     """
-    handler = type("Handler", (_Handler,), {"service": service})
+    handler = type("Handler", (_Handler,), {"service": service, "timeout": read_timeout})
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         server = (_Server6 if family == socket.AF_INET6 else _Server)((host, port), handler)

@@ -126,7 +126,11 @@ def _worker_main(conn, store_dir: str) -> None:
 
     from kgtools.query import OxigraphEngine, serialize_result
 
-    engine = OxigraphEngine(ox.Store.read_only(store_dir))
+    try:
+        engine = OxigraphEngine(ox.Store.read_only(store_dir))
+    except OSError:  # the service closed, and its store went, while this worker started
+        conn.send(("failed", isolated))
+        return
     check_read_only("ASK {}")  # the SPARQL parser loads now, not on the first query
     conn.send(("ready", isolated))
     while True:
@@ -235,6 +239,8 @@ class QueryService:
 
     # ------------------------------------------------------------ the pool
     def _add_worker(self) -> None:
+        if self._closed:
+            return
         try:
             worker = _Worker(self._context, self.store)
         except KgtoolsError:
