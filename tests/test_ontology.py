@@ -115,6 +115,7 @@ def test_calcification_of_small_vessels_lies_in_vessel_walls(onto):
     citation = found[(HAS_LOCATION, iri(onto, "wall of blood vessel"))]
     assert citation.lines == (23, 39) and citation.evidence == "ECO:0000305"
     assert citation.completion == "walls of [small vessels]"
+    assert hedge_label(onto, citation.hedge) == "chiefly"
 
 
 def test_mural_calcification_rarely_in_primary_more_often_in_secondary_hyperparathyroidism(onto):
