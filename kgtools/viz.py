@@ -31,14 +31,17 @@ from kgtools.errors import KgtoolsError
 
 #: Fill colour, Graphviz shape and legend name of each kind of node.
 #: Colours are the Okabe-Ito palette (distinguishable with colour blindness);
-#: the shape tells the kinds apart in grey print too.
+#: the shape tells the kinds apart in grey print too. All shapes are boxes
+#: with a mark (rounded corners, a point, a tab, a fold...): polygons such as
+#: hexagons or diamonds grow two or three times wider around a long label.
 STYLES = {
     "form": {"color": "#E69F00", "shape": "box", "legend": "form of calcinosis cutis"},
-    "mechanism": {"color": "#56B4E9", "shape": "ellipse", "legend": "mechanism"},
-    "condition": {"color": "#CC79A7", "shape": "hexagon", "legend": "associated condition"},
-    "site": {"color": "#009E73", "shape": "house", "legend": "site"},
-    "finding": {"color": "#F0E442", "shape": "diamond", "legend": "histopathological finding"},
-    "clinical sign": {"color": "#D55E00", "shape": "octagon", "legend": "clinical sign"},
+    "mechanism": {"color": "#56B4E9", "shape": "box", "dot": {"style": "rounded,filled"}, "swatch": "rounded",
+                  "legend": "mechanism"},
+    "condition": {"color": "#CC79A7", "shape": "cds", "dot": {"margin": "0.2,0.04"}, "legend": "associated condition"},
+    "site": {"color": "#009E73", "shape": "tab", "legend": "site"},
+    "finding": {"color": "#F0E442", "shape": "folder", "legend": "histopathological finding"},
+    "clinical sign": {"color": "#D55E00", "shape": "box3d", "legend": "clinical sign"},
     "other": {"color": "#BBBBBB", "shape": "note", "legend": "other (cell, quality, phenotype...)"},
 }
 #: Output formats of :func:`render`.
@@ -106,8 +109,243 @@ def _wrap(label: str, width: int = 24) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
 
 
-def to_dot(G) -> str:
-    """The graph in Graphviz DOT: nodes styled by kind, edges labelled, qualified statements dashed.
+#: Edge colours by family of relations, so that a line says what it is without its label: (name, colour, relations).
+RELATION_FAMILIES = (
+    ("is a", "#8C8C8C", ("is a",)),
+    ("causes, has basis in, results from", "#0072B2",
+     ("causes or contributes to condition", "disease has basis in", "formed as result of", "has output", "derives from",
+      "derives into")),
+    ("occurs in patients with", "#882255", ("occurs in patients with",)),
+    ("has phenotype, feature or quality", "#C0392B", ("has phenotype", "disease has feature", "has quality")),
+    ("located in, part of", "#117733", ("disease has location", "located in", "part of", "adjacent to")),
+)
+_OTHER_RELATIONS = ("other relation", "#555555")
+#: Graphs with more nodes than this are drawn as the overview (:mod:`kgtools.overview`), smaller ones by ``dot``.
+OVERVIEW_MIN_NODES = 40
+
+
+def relation_colour(relation: str) -> str:
+    """The colour of edges of a relation (:data:`RELATION_FAMILIES`).
+
+    Examples
+    --------
+    >>> relation_colour("has phenotype"), relation_colour("is a")
+    ('#C0392B', '#8C8C8C')
+    """
+    return next((colour for _, colour, members in RELATION_FAMILIES if relation in members), _OTHER_RELATIONS[1])
+
+
+def unions(G) -> list[dict]:
+    """The unions of ``G``: each a subject, a relation and the edges to its alternatives (``e{i}`` ids).
+
+    ``calciphylaxis has phenotype some (bulla or ulceration or livedo
+    reticularis-like pattern)`` is one union with three edges; every picture
+    draws it as one edge to a small "or" junction, then one to each member.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> from kgtools.paths import project
+    >>> found = unions(project(Ontology.load()))
+    >>> [(u["subject"], u["relation"], len(u["edges"])) for u in found][:2]
+    [('CCUT:0001004', 'has phenotype', 3), ('CCUT:0001004', 'has phenotype', 2)]
+    """
+    groups: dict = {}
+    for number, (u, v, key, data) in enumerate(_edges(G)):
+        if data.get("union"):
+            group = groups.setdefault((u, key, tuple(data.get("union_of") or ())),
+                                      {"subject": u, "relation": key, "edges": [], "members": []})
+            group["edges"].append(f"e{number}")
+            group["members"].append(v)
+    found = sorted(groups.values(), key=lambda g: (g["subject"], g["relation"], -len(g["members"]), g["members"]))
+    for number, group in enumerate(found):
+        group["id"] = f"j{number}"
+    return found
+
+
+class _Dot:
+    """The statements of a DOT graph, kept apart until the layout adds positions."""
+
+    def __init__(self):
+        self.nodes: dict = {}  # name -> attributes
+        self.edges: list = []  # (tail, head, attributes)
+        self.legend: list = []  # names of the legend's nodes
+
+    def text(self, graph: dict, cluster: list | None = None) -> str:
+        def attrs(values):
+            return ", ".join(f"{k}=<{v}>" if isinstance(v, _Html) else f"{k}={_quote(v)}" for k, v in values.items())
+
+        lines = ["digraph ccut {", f"  graph [{attrs(graph)}];",
+                 '  node [style="filled", fontname="Helvetica", fontsize="12", margin="0.1,0.04", height="0.3"];',
+                 '  edge [fontname="Helvetica", fontsize="9", arrowsize="0.7"];']
+        for name, values in self.nodes.items():
+            if cluster is None or name not in cluster:
+                lines.append(f"  {_quote(name)} [{attrs(values)}];")
+        if cluster:
+            lines.append('  subgraph cluster_legend { label="Legend"; fontsize="13"; style="rounded"; color="#999999";')
+            lines.extend(f"    {_quote(name)} [{attrs(self.nodes[name])}];" for name in cluster)
+            lines.append("  }")
+        for tail, head, values in self.edges:
+            lines.append(f"  {_quote(tail)} -> {_quote(head)} [{attrs(values)}];")
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+
+def _term_attributes(node, data) -> dict:
+    kind = data.get("kind", "other")
+    look = style(kind)
+    values = {"id": None, "class": "term", "label": _wrap(data.get("label") or node), "shape": look["shape"],
+              "fillcolor": look["color"], "tooltip": f"{node} ({kind})"}
+    values.update(look.get("dot", {}))
+    return values
+
+
+def _junction_attributes(group_id: str) -> dict:
+    return {"id": group_id, "class": "junction", "label": "or", "shape": "circle", "fixedsize": "true", "width": "0.3",
+            "fontsize": "10", "fillcolor": "#FFFFFF", "tooltip": "one of these alternatives"}
+
+
+def _graph_statements(G, edge_labels: bool) -> _Dot:
+    """The terms, "or" junctions and edges of ``G`` as DOT statements, with the ids the page's script uses."""
+    dot = _Dot()
+    for number, (node, data) in enumerate(_nodes(G)):
+        dot.nodes[node] = dict(_term_attributes(node, data), id=f"n{number}")
+    in_union = {}
+    for group in unions(G):
+        dot.nodes[group["id"]] = _junction_attributes(group["id"])
+        first = G.edges[group["subject"], group["members"][0], group["relation"]]
+        values = {"id": f"{group['id']}in", "class": "union", "arrowhead": "none", "color": relation_colour(group["relation"]),
+                  "fontcolor": "#333333", "tooltip": f"{group['relation']}: one of {len(group['members'])} alternatives"}
+        if edge_labels:
+            values["label"] = f"{group['relation']} (one of)"
+        if first.get("hedged"):
+            values["style"] = "dashed"
+        dot.edges.append((group["subject"], group["id"], values))
+        in_union.update({edge: group["id"] for edge in group["edges"]})
+    for number, (u, v, key, data) in enumerate(_edges(G)):
+        edge_id = f"e{number}"
+        values = {"id": edge_id, "color": relation_colour(key), "fontcolor": "#333333",
+                  "tooltip": f"{key} [{data['hedge']}]" if data.get("hedge") else key}
+        if edge_id in in_union:
+            values["class"] = "alternative"
+            dot.edges.append((in_union[edge_id], v, values))
+            continue
+        if edge_labels:
+            values["label"] = key
+        if data.get("hedged"):
+            values["style"] = "dashed"
+        dot.edges.append((u, v, values))
+    return dot
+
+
+class _Html(str):
+    """An HTML-like label of Graphviz, written between angle brackets instead of quotes."""
+
+
+def _legend_statements(G, dot: _Dot) -> None:
+    """The legend as DOT nodes: each kind in its shape, then a table of the kinds of line."""
+    import html
+
+    kinds = {data.get("kind", "other") for _, data in G.nodes(data=True)}
+    shown = [k for k in STYLES if k in kinds] + (["other"] if kinds - set(STYLES) and "other" not in kinds else [])
+    for kind in shown:
+        look = STYLES[kind]
+        dot.nodes[f"legend {kind}"] = dict(look.get("dot", {}), label=look["legend"], shape=look["shape"],
+                                           fillcolor=look["color"], fontsize="11", id=f"legend-{kind.replace(' ', '-')}")
+        dot.legend.append(f"legend {kind}")
+    relations = {key for *_, key in G.edges(keys=True)}
+    rows = [(colour, "\u2501" * 5, name) for name, colour, members in RELATION_FAMILIES if relations & set(members)]
+    if relations - {r for *_, members in RELATION_FAMILIES for r in members}:
+        rows.append((_OTHER_RELATIONS[1], "\u2501" * 5, _OTHER_RELATIONS[0]))
+    if any(d.get("hedged") for *_, d in G.edges(data=True)):
+        rows.append(("#555555", "\u254c" * 5, "qualified statement: rare, uncertain or rejected, not asserted"))
+    if unions(G):
+        rows.append(("#000000", "\u2501 (or) \u2501", "one of the terms it points to (a union: A or B)"))
+    cells = "".join(f'<TR><TD ALIGN="LEFT"><FONT COLOR="{colour}" POINT-SIZE="13">{line}\u25b6</FONT></TD>'
+                    f'<TD ALIGN="LEFT">{html.escape(text)}</TD></TR>' for colour, line, text in rows)
+    dot.nodes["legend lines"] = {"shape": "plain", "style": "", "fontsize": "11", "id": "legend-lines",
+                                 "label": _Html(f'<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="1">{cells}</TABLE>')}
+    dot.legend.append("legend lines")
+
+
+def _measure(dot: _Dot) -> dict:
+    """The (width, height) in points that Graphviz gives each node of ``dot``."""
+    import shlex
+
+    sizes = {}
+    for line in run_dot(dot.text({}), "plain").decode("utf-8").splitlines():
+        if line.startswith("node "):
+            fields = shlex.split(line)
+            sizes[fields[1]] = (float(fields[4]) * 72, float(fields[5]) * 72)
+    return sizes
+
+
+def _place_overview(G, dot: _Dot) -> None:
+    """Pin the nodes of ``dot`` where :func:`kgtools.overview.positions` puts them; route the edges around them."""
+    from kgtools import overview
+
+    text_only = _Dot()
+    text_only.nodes = dot.nodes
+    sizes = _measure(text_only)
+    layout = overview.positions(G, sizes)
+    points = dict(layout.points)
+    groups = unions(G)
+    for group in groups:
+        # An "or" junction stands in the gap after its subject's column, level with its alternatives.
+        left = points[group["subject"]][0] + sizes[group["subject"]][0] / 2
+        column = layout.column_of[group["subject"]]
+        right = min((points[m][0] - sizes[m][0] / 2 for m in group["members"] if layout.column_of[m] > column),
+                    default=left + overview.COLUMN_GAP)
+        ys = [points[m][1] for m in group["members"]]
+        y = sum(ys) / len(ys)
+        while any(abs(points[g["id"]][1] - y) < 24 and abs(points[g["id"]][0] - (left + right) / 2) < 24
+                  for g in groups if g["id"] in points):
+            y += 24
+        points[group["id"]] = ((left + right) / 2, y)
+    for number, (text, x, y) in enumerate(layout.headings):
+        name = f"heading {number}"
+        dot.nodes[name] = {"shape": "plaintext", "style": "", "label": text, "fontsize": "15",
+                           "fontname": "Helvetica-Bold", "class": "heading"}
+        width = len(text) * 8.5
+        points[name] = (x + width / 2, y - 6)
+    if dot.legend:
+        left, y = layout.free
+        heading = "heading legend"
+        dot.nodes[heading] = {"shape": "plaintext", "style": "", "label": "Legend", "fontsize": "15",
+                              "fontname": "Helvetica-Bold"}
+        points[heading] = (left + 30, y)
+        y += 24
+        for name in dot.legend:
+            w, h = sizes[name]
+            points[name] = (left + w / 2, y + h / 2)
+            y += h + 5
+    column = {n: layout.column_of.get(n) for n in points}
+    for number, (tail, head, values) in enumerate(dot.edges):
+        a, b = column.get(tail), column.get(head)
+        if a is None or b is None:
+            continue
+        if values.get("color") == relation_colour("is a") and a == b:
+            # The outline's tree lines, on the left of the column: the indentation says "is a".
+            values.update(tailport="w", headport="w")
+            values.pop("label", None)
+        elif a == b:
+            values.update(tailport="e", headport="e")
+        else:
+            values.update(tailport="e" if b > a else "w", headport="w" if b > a else "e")
+    for name, (x, y) in points.items():
+        dot.nodes[name]["pos"] = f"{x:.1f},{-y:.1f}!"
+
+
+def to_dot(G, title: str | None = None, edge_labels: bool = True) -> str:
+    """The graph in Graphviz DOT: nodes styled by kind, edges coloured and labelled by relation, qualified statements dashed.
+
+    A union (``has phenotype some (bulla or ulceration)``) is one edge to a
+    small "or" junction, then one edge to each alternative. Graphs of more
+    than :data:`OVERVIEW_MIN_NODES` nodes are laid out as the overview
+    (columns by kind, :mod:`kgtools.overview`), smaller ones by ``dot``.
+    With a ``title``, the drawing has the title on top and a legend.
+    ``edge_labels=False`` leaves the labels out (the colours still tell the
+    relations apart).
 
     Examples
     --------
@@ -119,34 +357,35 @@ def to_dot(G) -> str:
     'has basis in'
     >>> print(to_dot(G))  # doctest: +NORMALIZE_WHITESPACE
     digraph ccut {
-      graph [rankdir="LR", fontname="Helvetica", nodesep="0.12", ranksep="0.6"];
-      node [style="filled", fontname="Helvetica", fontsize="10", margin="0.06,0.03"];
-      edge [fontname="Helvetica", fontsize="8", color="#555555", fontcolor="#333333"];
-      "A:1" [id="n0", label="calciphylaxis", shape="box", fillcolor="#E69F00", tooltip="A:1 (form)"];
-      "A:2" [id="n1", label="the \\"vessels\\"", shape="ellipse", fillcolor="#56B4E9", tooltip="A:2 (mechanism)"];
-      "A:1" -> "A:2" [id="e0", label="has basis in", style="dashed", tooltip="has basis in [seems]"];
+      graph [rankdir="LR", fontname="Helvetica", nodesep="0.15", ranksep="0.5"];
+      node [style="filled", fontname="Helvetica", fontsize="12", margin="0.1,0.04", height="0.3"];
+      edge [fontname="Helvetica", fontsize="9", arrowsize="0.7"];
+      "A:1" [id="n0", class="term", label="calciphylaxis", shape="box", fillcolor="#E69F00", tooltip="A:1 (form)"];
+      "A:2" [id="n1", class="term", label="the \\"vessels\\"", shape="box", fillcolor="#56B4E9", tooltip="A:2 (mechanism)", style="rounded,filled"];
+      "A:1" -> "A:2" [id="e0", color="#555555", fontcolor="#333333", tooltip="has basis in [seems]", label="has basis in", style="dashed"];
     }
     """
-    lines = ["digraph ccut {",
-             '  graph [rankdir="LR", fontname="Helvetica", nodesep="0.12", ranksep="0.6"];',
-             '  node [style="filled", fontname="Helvetica", fontsize="10", margin="0.06,0.03"];',
-             '  edge [fontname="Helvetica", fontsize="8", color="#555555", fontcolor="#333333"];']
-    for number, (node, data) in enumerate(_nodes(G)):
-        kind = data.get("kind", "other")
-        look = style(kind)
-        lines.append(f"  {_quote(node)} [id=\"n{number}\", label={_quote(_wrap(data.get('label') or node))}, "
-                     f"shape={_quote(look['shape'])}, fillcolor={_quote(look['color'])}, tooltip={_quote(f'{node} ({kind})')}];")
-    for number, (u, v, key, data) in enumerate(_edges(G)):
-        dashed = ', style="dashed"' if data.get("hedged") else ""
-        tip = f"{key} [{data['hedge']}]" if data.get("hedge") else key
-        lines.append(f"  {_quote(u)} -> {_quote(v)} [id=\"e{number}\", label={_quote(key)}{dashed}, tooltip={_quote(tip)}];")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    dot = _graph_statements(G, edge_labels)
+    if title is not None:
+        _legend_statements(G, dot)
+    overview = G.number_of_nodes() > OVERVIEW_MIN_NODES
+    graph = {"fontname": "Helvetica"}
+    if overview:
+        _place_overview(G, dot)
+        graph.update(layout="neato", inputscale="72", splines="true", outputorder="edgesfirst")
+    else:
+        graph.update(rankdir="LR", nodesep="0.15", ranksep="0.5")
+    if title is not None:
+        graph.update(label=title, labelloc="t", fontsize="22")
+    if overview:
+        return dot.text(graph)
+    return dot.text({k: graph[k] for k in ("rankdir", "fontname", "nodesep", "ranksep", "label", "labelloc", "fontsize")
+                     if k in graph}, cluster=dot.legend)
 
 
 #: Mermaid node shapes, by kind, as (opening, closing) brackets.
 _MERMAID_SHAPES = {"form": ("[", "]"), "mechanism": ("([", "])"), "condition": ("{{", "}}"), "site": ("[/", "\\]"),
-                   "finding": ("{", "}"), "clinical sign": ("((", "))"), "other": (">", "]")}
+                   "finding": ("[/", "/]"), "clinical sign": ("((", "))"), "other": (">", "]")}
 
 
 def _mermaid_text(text) -> str:
@@ -156,7 +395,9 @@ def _mermaid_text(text) -> str:
 def to_mermaid(G) -> str:
     """The graph as a Mermaid flowchart: one line per node, one line per edge, one class per kind.
 
-    Qualified statements are dotted arrows (``-.->``) with their hedge.
+    Qualified statements are dotted arrows (``-.->``) with their hedge; a
+    union is one line to an "or" junction (``j0((or))``), then one arrow to
+    each alternative.
 
     Examples
     --------
@@ -166,11 +407,21 @@ def to_mermaid(G) -> str:
     >>> G.add_node("A:2", label="vessels", kind="mechanism")
     >>> G.add_edge("A:1", "A:2", key="has basis in", hedged=True, hedge="seems")
     'has basis in'
+    >>> G.add_edge("A:1", "B:1", key="has phenotype", union=True, union_of=["B:1", "B:2"])
+    'has phenotype'
+    >>> G.add_edge("A:1", "B:2", key="has phenotype", union=True, union_of=["B:1", "B:2"])
+    'has phenotype'
     >>> print(to_mermaid(G))  # doctest: +ELLIPSIS
     flowchart LR
       n0["calciphylaxis"]:::form
       n1(["vessels"]):::mechanism
+      n2>"B:1"]:::other
+      n3>"B:2"]:::other
+      j0(("or")):::junction
+      n0 -- "has phenotype (one of)" --- j0
       n0 -. "has basis in [seems]" .-> n1
+      j0 --> n2
+      j0 --> n3
       classDef form fill:#E69F00,stroke:#333,color:#000
     ...
     """
@@ -180,14 +431,25 @@ def to_mermaid(G) -> str:
         kind = data.get("kind") if data.get("kind") in STYLES else "other"
         opening, closing = _MERMAID_SHAPES[kind]
         lines.append(f"  {names[node]}{opening}{_mermaid_text(data.get('label') or node)}{closing}:::{kind.replace(' ', '_')}")
-    for u, v, key, data in _edges(G):
-        if data.get("hedged"):
+    groups = unions(G)
+    junction = {}
+    for group in groups:
+        lines.append(f'  {group["id"]}(("or")):::junction')
+        junction.update({edge: group["id"] for edge in group["edges"]})
+    for group in groups:
+        label = _mermaid_text(f"{group['relation']} (one of)")
+        lines.append(f"  {names[group['subject']]} -- {label} --- {group['id']}")
+    for number, (u, v, key, data) in enumerate(_edges(G)):
+        if f"e{number}" in junction:
+            lines.append(f"  {junction[f'e{number}']} --> {names[v]}")
+        elif data.get("hedged"):
             label = f"{key} [{data.get('hedge')}]"
             lines.append(f"  {names[u]} -. {_mermaid_text(label)} .-> {names[v]}")
         else:
             lines.append(f"  {names[u]} -- {_mermaid_text(key)} --> {names[v]}")
     for kind, look in STYLES.items():
         lines.append(f"  classDef {kind.replace(' ', '_')} fill:{look['color']},stroke:#333,color:#000")
+    lines.append("  classDef junction fill:#fff,stroke:#000,color:#000")
     return "\n".join(lines) + "\n"
 
 
@@ -263,29 +525,40 @@ def _inline_svg(svg: bytes) -> str:
 #: SVG drawings of the Graphviz shapes, in a 36 x 20 box, for the legend.
 _SWATCHES = {
     "box": '<rect x="2" y="3" width="32" height="14"/>',
-    "ellipse": '<ellipse cx="18" cy="10" rx="16" ry="7"/>',
-    "hexagon": '<polygon points="2,10 9,3 27,3 34,10 27,17 9,17"/>',
-    "house": '<polygon points="2,8 18,2 34,8 34,17 2,17"/>',
-    "diamond": '<polygon points="2,10 18,2 34,10 18,18"/>',
-    "octagon": '<polygon points="2,7 8,3 28,3 34,7 34,13 28,17 8,17 2,13"/>',
+    "rounded": '<rect x="2" y="3" width="32" height="14" rx="6"/>',
+    "cds": '<polygon points="2,3 28,3 34,10 28,17 2,17"/>',
+    "tab": '<polygon points="2,3 12,3 12,6 34,6 34,17 2,17"/>',
+    "folder": '<polygon points="2,6 20,6 23,3 32,3 34,6 34,17 2,17"/>',
+    "box3d": '<polygon points="2,7 6,3 34,3 34,13 30,17 2,17"/><path d="M2,7 H30 V17 M30,7 L34,3" fill="none"/>',
     "note": '<polygon points="2,3 29,3 34,8 34,17 2,17"/>',
 }
 
 
 def legend_html() -> str:
-    """The legend of the page: one row per kind, its shape in its colour, then the kind's name.
+    """The legend of the page: each kind in its shape and colour, then each kind of line and the "or" junction.
 
     Examples
     --------
-    >>> legend_html().count("<li>") == len(STYLES)
+    >>> legend_html().count("</li>") == len(STYLES) + len(RELATION_FAMILIES) + 2
     True
     """
     import html
 
-    rows = [f'<li><svg width="36" height="20" viewBox="0 0 36 20" aria-hidden="true">'
-            f'<g fill="{look["color"]}" stroke="#000">{_SWATCHES[look["shape"]]}</g></svg> {html.escape(look["legend"])}</li>'
-            for look in STYLES.values()]
-    return '<ul class="kinds">' + "".join(rows) + "</ul>"
+    kinds = [f'<li><svg width="36" height="20" viewBox="0 0 36 20" aria-hidden="true">'
+             f'<g fill="{look["color"]}" stroke="#000">{_SWATCHES[look.get("swatch", look["shape"])]}</g></svg>'
+             f' {html.escape(look["legend"])}</li>' for look in STYLES.values()]
+
+    def line(text, colour, dash=""):
+        return (f'<li><svg width="36" height="12" viewBox="0 0 36 12" aria-hidden="true"><line x1="1" y1="6" x2="34" '
+                f'y2="6" stroke="{colour}" stroke-width="2"{dash}/></svg> {html.escape(text)}</li>')
+
+    lines = [line(name, colour) for name, colour, _ in RELATION_FAMILIES]
+    lines.append(line("qualified statement: rare, uncertain or rejected, not asserted", "#555555",
+                      ' stroke-dasharray="5,3"'))
+    lines.append('<li class="or-key"><svg width="36" height="20" viewBox="0 0 36 20" aria-hidden="true">'
+                 '<circle cx="18" cy="10" r="8.5" fill="#fff" stroke="#000"/><text x="18" y="13.5" font-size="9" '
+                 'text-anchor="middle">or</text></svg> one of the terms it points to (a union)</li>')
+    return ('<ul class="kinds">' + "".join(kinds) + '</ul><ul class="lines">' + "".join(lines) + "</ul>")
 
 
 def page_data(G) -> dict:
@@ -299,6 +572,8 @@ def page_data(G) -> dict:
     >>> node = [n for n in data["nodes"] if n["label"] == "calciphylaxis"][0]
     >>> node["curie"], node["kind"], node["id"].startswith("n")
     ('CCUT:0001004', 'form', True)
+    >>> sorted(len(u["edges"]) for u in data["unions"])
+    [2, 2, 2, 3]
     """
     ids = {node: f"n{number}" for number, (node, _) in enumerate(_nodes(G))}
     nodes = [{"id": ids[node], "curie": node, "label": d.get("label") or node, "kind": d.get("kind", "other"),
@@ -306,15 +581,23 @@ def page_data(G) -> dict:
               "synonyms": list(d.get("synonyms") or []), "xrefs": list(d.get("xrefs") or [])} for node, d in _nodes(G)]
     edges = [{"id": f"e{number}", "source": ids[u], "target": ids[v], "relation": key,
               "hedged": bool(d.get("hedged")), "hedge": d.get("hedge"), "lines": list(d.get("lines") or []),
-              "quotes": list(d.get("quotes") or []), "evidence": d.get("evidence"), "completion": d.get("completion")}
+              "quotes": list(d.get("quotes") or []), "evidence": d.get("evidence"), "completion": d.get("completion"),
+              "union": None}
              for number, (u, v, key, d) in enumerate(_edges(G))]
-    return {"nodes": nodes, "edges": edges}
+    groups = unions(G)
+    for group in groups:
+        for edge in group["edges"]:
+            edges[int(edge[1:])]["union"] = group["id"]
+    return {"nodes": nodes, "edges": edges,
+            "unions": [{"id": g["id"], "subject": ids[g["subject"]], "relation": g["relation"], "edges": g["edges"]}
+                       for g in groups]}
 
 
 def to_html(G, title: str = "Calcinosis cutis ontology") -> str:
     """A self-contained interactive page of the graph: works offline, from one file.
 
-    Graphviz draws the graph and a legend as inline SVG; the page's script
+    Graphviz draws the graph as inline SVG (the overview of
+    :mod:`kgtools.overview` for a large graph), beside an HTML legend; the page's script
     (``kgtools/viz_assets/viz.js``) pans, zooms, searches, and shows the
     definition, CURIE, cross-references and cited source quotes of a
     clicked term.
@@ -324,7 +607,7 @@ def to_html(G, title: str = "Calcinosis cutis ontology") -> str:
     >>> from kgtools.ontology import Ontology
     >>> from kgtools.paths import project
     >>> page = to_html(project(Ontology.load()))
-    >>> page.count('class="node"') > 70, "http" in page.split("<script")[-1].split("</script>")[0]
+    >>> page.count('class="node term"') > 70, "http" in page.split("<script")[-1].split("</script>")[0]
     (True, False)
     """
     import html
@@ -364,10 +647,11 @@ def render(G, fmt: str = "html", title: str = "Calcinosis cutis ontology") -> by
 
     if fmt == "html":
         return to_html(G, title).encode("utf-8")
-    if fmt in ("svg", "png"):
-        return run_dot(to_dot(G), fmt)
-    if fmt == "dot":
-        return to_dot(G).encode("utf-8")
+    if fmt in ("svg", "png", "dot"):
+        # A drawing of the whole graph leaves the edge labels to the colours and the legend: 124 labels
+        # would cover each other and the terms.
+        dot = to_dot(G, title=title, edge_labels=G.number_of_nodes() <= OVERVIEW_MIN_NODES)
+        return dot.encode("utf-8") if fmt == "dot" else run_dot(dot, fmt)
     if fmt == "mermaid":
         return to_mermaid(G).encode("utf-8")
     if fmt in ("graphml", "gexf"):

@@ -1,6 +1,6 @@
-"""The interactive page in headless Chromium: drawn, searchable, clickable, offline, without console errors.
+"""The interactive page in headless Chromium, measured as a person sees it: readable, searchable, clickable, offline.
 
-Set ``KGTOOLS_UPDATE_SCREENSHOT=1`` to refresh ``docs/img/viz.png`` from this run.
+Set ``KGTOOLS_UPDATE_SCREENSHOT=1`` to refresh the screenshots in ``docs/img/`` from this run.
 """
 
 import os
@@ -15,7 +15,34 @@ from kgtools.viz import render
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOT = Path(__file__).parent.parent / "docs" / "img" / "viz.png"
+IMAGES = Path(__file__).parent.parent / "docs" / "img"
+#: The text boxes of the terms drawn on screen: [left, top, right, bottom] in CSS pixels.
+VISIBLE_LABELS = """() => {
+  const seen = [];
+  for (const group of document.querySelectorAll("#graph svg g.node.term")) {
+    if (getComputedStyle(group).opacity < 0.5) continue;
+    for (const text of group.querySelectorAll("text")) {
+      const r = text.getBoundingClientRect(), g = document.getElementById("graph").getBoundingClientRect();
+      if (r.width && r.left >= g.left && r.right <= g.right && r.top >= g.top && r.bottom <= g.bottom)
+        seen.push({id: group.id, box: [r.left, r.top, r.right, r.bottom],
+                   px: parseFloat(text.getAttribute("font-size")) * group.getScreenCTM().a});
+    }
+  }
+  return seen;
+}"""
+
+
+def save(shot, name):
+    if os.environ.get("KGTOOLS_UPDATE_SCREENSHOT"):
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, IMAGES / name)
+
+
+def overlapping(labels):
+    """Pairs of labels of two different terms whose text boxes overlap (the lines of one label may touch)."""
+    return [(a["id"], b["id"]) for i, a in enumerate(labels) for b in labels[i + 1:]
+            if a["id"] != b["id"] and a["box"][0] < b["box"][2] and b["box"][0] < a["box"][2]
+            and a["box"][1] < b["box"][3] and b["box"][1] < a["box"][3]]
 
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} to run the page in"),
@@ -51,11 +78,30 @@ def test_page_draws_searches_and_explains(page_file, browser, onto, tmp_path):
     page.wait_for_selector("#graph.ready", timeout=10_000)
 
     # Every node of the graph is drawn, and the hedged edges are dashed.
-    assert page.locator("#graph svg g.node").count() == G.number_of_nodes()
-    assert page.locator("#graph svg g.edge").count() == G.number_of_edges()
+    assert page.locator("#graph svg g.node.term").count() == G.number_of_nodes()
+    assert page.locator("#graph svg g.edge[id^=e]").count() == G.number_of_edges()
     dashed = page.locator("#graph svg g.edge path[stroke-dasharray]").count()
     assert dashed == sum(1 for *_, d in G.edges(keys=True, data=True) if d["hedged"])
-    assert page.locator("#legend li").count() == 7
+    assert page.locator("#legend ul.kinds li").count() == 7
+
+    # The first view reads: every term's label on screen, at 10 px or more, none over another,
+    # and the legend beside the drawing, not over it.
+    labels = page.evaluate(VISIBLE_LABELS)
+    assert len({label["id"] for label in labels}) == G.number_of_nodes() >= 30
+    assert min(label["px"] for label in labels) >= 10
+    assert overlapping(labels) == []
+    graph_box, legend_box = page.locator("#graph").bounding_box(), page.locator("#legend").bounding_box()
+    assert legend_box["x"] >= graph_box["x"] + graph_box["width"]
+    # Names of relations show only once they can be read.
+    assert page.locator("#graph svg g.edge text").first.is_hidden()
+    shot = tmp_path / "overview.png"
+    page.screenshot(path=str(shot))
+    save(shot, "viz-overview.png")
+
+    # A union is drawn as alternatives: calciphylaxis -has phenotype (one of)-> "or" -> bulla, ulceration...
+    junctions = page.locator("#graph svg g.node.junction text")
+    assert junctions.count() == 4 and set(junctions.all_text_contents()) == {"or"}
+    assert all(box["width"] > 8 for box in (j.bounding_box() for j in junctions.all()))
 
     # The search finds calciphylaxis, also by its synonym, and Enter selects it.
     page.fill("#search-box", "calciophylaxis")
@@ -65,9 +111,24 @@ def test_page_draws_searches_and_explains(page_file, browser, onto, tmp_path):
     page.press("#search-box", "Enter")
     definition = onto.lookup("calciphylaxis").definition
     assert definition in page.locator("#details").inner_text()
+    # It frames calciphylaxis and its neighbours at a readable size, with the names of its relations.
+    near = [label for label in page.evaluate(VISIBLE_LABELS)
+            if "near" in page.get_attribute(f"#{label['id']}", "class")]
+    assert len({label["id"] for label in near}) >= 8 and min(label["px"] for label in near) >= 13
+    assert overlapping(near) == []
+    assert "has phenotype (one of)" in page.locator("#graph svg g.edge.near text").all_text_contents()
+    assert page.locator("#graph svg g.edge.near text").first.is_visible()
+    # The panel gives the union as alternatives.
+    union = page.locator("#details li.union", has_text="bulla")
+    assert union.inner_text().startswith(
+        "calciphylaxis \u2014has phenotype\u2192 one of bulla, ulceration or livedo reticularis-like pattern")
+    shot = tmp_path / "search.png"
+    page.screenshot(path=str(shot))
+    save(shot, "viz.png")
 
     # A click on the background clears the selection; a click on the node shows its details.
-    page.mouse.click(5, 990)
+    page.click("#zoom-fit")
+    page.mouse.click(1050, 990)
     assert page.locator("#graph svg g.node.selected").count() == 0
     node = page.locator("#graph svg g.node", has=page.locator("title", has_text="CCUT:0001004"))
     node.click()
@@ -77,12 +138,6 @@ def test_page_draws_searches_and_explains(page_file, browser, onto, tmp_path):
     assert '\u201ca life-threatening condition in which there is progressive calcification of small-\u201d' in details
     assert page.locator("#graph svg g.node.selected").count() == 1
 
-    shot = tmp_path / "viz.png"
-    page.screenshot(path=str(shot))
-    assert shot.stat().st_size > 10_000
-    if os.environ.get("KGTOOLS_UPDATE_SCREENSHOT"):
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, SCREENSHOT)
 
     # Zoom and pan move the view.
     before = page.get_attribute("#graph svg", "viewBox")

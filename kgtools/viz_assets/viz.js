@@ -1,6 +1,7 @@
 // Interaction for the graph page: pan, zoom, search, and details of a clicked term.
 // Graphviz has drawn the graph (an inline SVG whose node and edge groups have the ids
-// n0, n1... and e0, e1... of the JSON data); this script draws nothing itself.
+// n0, n1... and e0, e1... of the JSON data, and j0, j1... for the "or" junctions of
+// unions, with j0in for the edge into a junction); this script draws nothing itself.
 (function () {
   "use strict";
 
@@ -11,10 +12,13 @@
   var box = document.getElementById("search-box");
   var results = document.getElementById("search-results");
 
-  var nodes = {}, edgesOf = {};
+  var nodes = {}, edgesOf = {}, edges = {}, unions = {};
   data.nodes.forEach(function (n) { nodes[n.id] = n; edgesOf[n.id] = []; });
-  data.edges.forEach(function (e) { edgesOf[e.source].push(e); edgesOf[e.target].push(e); });
-  var drawn = svg.querySelectorAll("g.node");
+  data.edges.forEach(function (e) { edges[e.id] = e; edgesOf[e.source].push(e); edgesOf[e.target].push(e); });
+  data.unions.forEach(function (u) { unions[u.id] = u; });
+  var drawn = svg.querySelectorAll("g.node.term");
+  // Names of relations are drawn only where they can be read: when zoomed in, or on a chosen term's edges.
+  var LABELS_FROM_SCALE = 1.25, READABLE_SCALE = 1.15, MOST_SCALE = 2.5;
   document.getElementById("counts").textContent =
     data.nodes.length + " terms \u00b7 " + data.edges.length + " relations";
 
@@ -26,6 +30,12 @@
   function show(v) {
     view = v;
     svg.setAttribute("viewBox", [v.x, v.y, v.w, v.h].join(" "));
+    container.classList.toggle("detailed", scale() >= LABELS_FROM_SCALE);
+  }
+
+  function scale() {  // screen pixels per graph unit (a point of Graphviz's drawing)
+    var rect = svg.getBoundingClientRect();
+    return Math.min(rect.width / view.w, rect.height / view.h);
   }
 
   function toGraph(clientX, clientY) {
@@ -46,17 +56,33 @@
 
   function fit() { show(Object.assign({}, home)); }
 
-  function fitTo(elements) {
-    // The smallest view that shows all the elements, with a margin.
+  function bounds(e) {
+    var r = e.getBoundingClientRect();
+    var a = toGraph(r.left, r.top), b = toGraph(r.right, r.bottom);
+    return { x1: a.x, y1: a.y, x2: b.x, y2: b.y };
+  }
+
+  function fitTo(elements, centre) {
+    // The smallest view that shows all the elements, with a margin, but never so small a scale that
+    // the terms cannot be read: then the view keeps the scale and the centre element, and as many of
+    // the others as fit.
     var box = null;
     elements.forEach(function (e) {
-      var r = e.getBoundingClientRect();
-      var a = toGraph(r.left, r.top), b = toGraph(r.right, r.bottom);
-      box = box ? { x1: Math.min(box.x1, a.x), y1: Math.min(box.y1, a.y), x2: Math.max(box.x2, b.x), y2: Math.max(box.y2, b.y) }
-                : { x1: a.x, y1: a.y, x2: b.x, y2: b.y };
+      var b = bounds(e);
+      box = box ? { x1: Math.min(box.x1, b.x1), y1: Math.min(box.y1, b.y1), x2: Math.max(box.x2, b.x2), y2: Math.max(box.y2, b.y2) } : b;
     });
-    var margin = Math.max(box.x2 - box.x1, box.y2 - box.y1) * 0.08 + 20;
-    show({ x: box.x1 - margin, y: box.y1 - margin, w: box.x2 - box.x1 + 2 * margin, h: box.y2 - box.y1 + 2 * margin });
+    var rect = svg.getBoundingClientRect();
+    var margin = 24;
+    var w = box.x2 - box.x1 + 2 * margin, h = box.y2 - box.y1 + 2 * margin;
+    var s = Math.min(Math.max(Math.min(rect.width / w, rect.height / h), READABLE_SCALE), MOST_SCALE);
+    var vw = rect.width / s, vh = rect.height / s;
+    var cx = (box.x1 + box.x2) / 2, cy = (box.y1 + box.y2) / 2;
+    if (centre) {  // keep the chosen term inside the view
+      var c = bounds(centre);
+      cx = Math.min(Math.max(cx, c.x2 + margin - vw / 2), c.x1 - margin + vw / 2);
+      cy = Math.min(Math.max(cy, c.y2 + margin - vh / 2), c.y1 - margin + vh / 2);
+    }
+    show({ x: cx - vw / 2, y: cy - vh / 2, w: vw, h: vh });
   }
 
   container.addEventListener("wheel", function (event) {
@@ -84,8 +110,8 @@
     drag = null;
     container.classList.remove("dragging");
     if (!clicked || !container.contains(event.target)) return;
-    var group = event.target.closest ? event.target.closest("g.node") : null;
-    if (group && nodes[group.id]) select(group.id); else clear();
+    var group = event.target.closest ? event.target.closest("g.node.term") : null;
+    if (group && nodes[group.id]) choose(group.id); else clear();
   });
 
   document.getElementById("zoom-in").addEventListener("click", function () { zoom(1 / 1.4); });
@@ -129,6 +155,10 @@
     edgesOf[id].forEach(function (e) {
       document.getElementById(e.id).classList.add("near");
       document.getElementById(e.source === id ? e.target : e.source).classList.add("near");
+      if (e.union) {  // the way through the "or" junction
+        document.getElementById(e.union).classList.add("near");
+        document.getElementById(e.union + "in").classList.add("near");
+      }
     });
 
     details.textContent = "";
@@ -146,16 +176,31 @@
       details.appendChild(element("h3", pair[0]));
       details.appendChild(element("p", pair[1].join(" \u00b7 ")));
     });
-    var related = edgesOf[id];
-    details.appendChild(element("h3", "Relations and their sources (" + related.length + ")"));
+    // One item per relation, and one per union: its alternatives together, as "one of".
+    var items = [], seen = {};
+    edgesOf[id].forEach(function (e) {
+      if (!e.union) { items.push([e]); return; }
+      if (seen[e.union]) return;
+      seen[e.union] = true;
+      items.push(unions[e.union].edges.map(function (other) { return edges[other]; }));
+    });
+    details.appendChild(element("h3", "Relations and their sources (" + items.length + ")"));
     var list = element("ul");
-    related.forEach(function (e) {
+    items.forEach(function (group) {
+      var e = group[0];
       var item = element("li");
-      var out = e.source === id;
-      var other = nodes[out ? e.target : e.source];
-      item.appendChild(element("span", out ? node.label + " \u2014" + e.relation + "\u2192 "
-                                           : other.label + " \u2014" + e.relation + "\u2192 "));
-      item.appendChild(element("strong", out ? other.label : node.label));
+      var subject = nodes[e.source];
+      item.appendChild(element("span", subject.label + " \u2014" + e.relation + "\u2192 "));
+      if (group.length > 1 || e.union) {
+        item.className = "union";
+        item.appendChild(element("span", "one of ", "one-of"));
+        group.forEach(function (alternative, i) {
+          if (i) item.appendChild(element("span", i === group.length - 1 ? " or " : ", ", "one-of"));
+          item.appendChild(element(alternative.target === id ? "strong" : "span", nodes[alternative.target].label));
+        });
+      } else {
+        item.appendChild(element("strong", nodes[e.target].label));
+      }
       if (e.hedged) item.appendChild(element("span", " [" + e.hedge + ": qualified statement, not asserted]", "hedged"));
       else if (e.hedge) item.appendChild(element("span", " [" + e.hedge + "]", "muted"));
       item.appendChild(element("br"));
@@ -185,7 +230,7 @@
     container.classList.remove("searching");
     svg.querySelectorAll("g.node.match").forEach(function (e) { e.classList.remove("match"); });
     select(id);
-    fitTo(Array.prototype.slice.call(svg.querySelectorAll("g.node.near")));
+    fitTo(Array.prototype.slice.call(svg.querySelectorAll("g.node.near")), document.getElementById(id));
   }
 
   box.addEventListener("input", function () {
