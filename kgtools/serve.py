@@ -5,7 +5,7 @@
 * ``GET /sparql?query=…`` and ``POST /sparql`` (an ``application/sparql-query``
   body, or a form-encoded ``query=``), also at ``/query``; ``GET /sparql``
   without a query gives the SPARQL 1.1 Service Description (Turtle);
-* ``GET /queries`` (the stored queries, as JSON) and ``GET|POST /queries/NAME?param=…``
+* ``GET /queries`` (the stored queries with their typed parameters and SPARQL text, as JSON) and ``GET|POST /queries/NAME?param=…``
   (a stored query with its parameters bound as RDF terms);
 * ``GET /`` a page to write and run queries in a browser (no external scripts).
 
@@ -367,7 +367,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/favicon.ico":  # browsers ask; there is none
             return self._send(HTTPStatus.NO_CONTENT, "image/x-icon", b"")
         if path == "/queries":
-            listing = [q.as_dict() for q in self.service.queries.values()]
+            listing = [dict(q.as_dict(), sparql=q.text) for q in self.service.queries.values()]
             return self._send(HTTPStatus.OK, "application/json", json.dumps(listing, indent=1).encode("utf-8"))
         if path in ("/sparql", "/query"):
             if "update" in params:

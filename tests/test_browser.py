@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kgtools.paths import project
+from kgtools.query import get_query
 from kgtools.viz import render
 
 CHROMIUM = "/usr/bin/chromium"
@@ -153,4 +154,91 @@ def test_page_draws_searches_and_explains(page_file, browser, onto, tmp_path):
 
     assert problems == []
     assert all(url.startswith(("file:", "data:")) for url in requests), requests
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    import threading
+
+    from kgtools.serve import QueryService, make_server
+
+    service = QueryService(workers=1)
+    server = make_server(service, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield "http://127.0.0.1:%d" % server.server_address[1]
+    server.shutdown()
+    server.server_close()
+    service.close()
+
+
+def results(page):
+    """The status line and the table of results, once a run has drawn them."""
+    page.wait_for_function("document.querySelector('#status').textContent.match(/^\\d+ (row|triple)/)")
+    page.wait_for_selector("#out table")
+    return page.inner_text("#status"), page.locator("#out table")
+
+
+def test_endpoint_page_runs_stored_queries_with_parameters(endpoint, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    problems, requests = [], []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda err: problems.append(str(err)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(endpoint + "/")
+
+    # The query in the box: the twelve forms, each IRI shown as its label and CURIE, never as an IRI.
+    page.click("#run")
+    status, table = results(page)
+    assert status == "12 rows" and table.locator("tbody tr").count() == 12
+    cell = table.locator("td", has_text="CCUT:0001004")
+    assert cell.first.inner_text() == "calciphylaxis CCUT:0001004"
+    assert "http://purl" not in table.inner_text()
+
+    # A stored query replaces the box with its own text and offers a form for its typed parameters.
+    page.wait_for_function("document.querySelectorAll('#stored option').length > 15")
+    page.select_option("#stored", "forms-for-condition")
+    assert page.input_value("#query") == get_query("forms-for-condition").text
+    assert page.input_value("#param-condition") == "dermatomyositis"
+    assert "(entity)" in page.inner_text("#params")
+    page.click("#run-stored")
+    status, table = results(page)
+    assert status == "1 row" and "calcinosis universalis" in table.inner_text() and "CCUT:0001006" in table.inner_text()
+    page.fill("#param-condition", "systemic scleroderma")
+    page.click("#run-stored")
+    page.wait_for_function("document.querySelector('#out table') && "
+                           "document.querySelector('#out table').innerText.includes('calcinosis circumscripta')")
+    status, table = results(page)
+    assert status.endswith("rows") and "CCUT:0001007" in table.inner_text()
+
+    # Several terms for one parameter, separated by ";".
+    page.select_option("#stored", "differential")
+    page.fill("#param-finding", "calcium deposit; bulla")
+    page.click("#run-stored")
+    page.wait_for_function("document.querySelector('#out table') && "
+                           "document.querySelector('#out table').innerText.includes('calciphylaxis')")
+    first_row = page.locator("#out tbody tr").first.inner_text()
+    assert "calciphylaxis" in first_row and "CCUT:0001004" in first_row
+    shot = tmp_path / "endpoint.png"
+    page.screenshot(path=str(shot))
+    save(shot, "endpoint.png")
+
+    # A CONSTRUCT is a table of triples too, with labels.
+    page.select_option("#stored", "form-graph")
+    page.click("#run-stored")
+    page.wait_for_function("document.querySelector('#status').textContent.endsWith('triples')")
+    table = page.locator("#out table")
+    assert table.locator("th").all_inner_texts() == ["subject", "predicate", "object"]
+    assert "has phenotype" in table.inner_text() and "RO:0002200" in table.inner_text()
+
+    # A wide result scrolls inside its box; the page itself never grows wider than the window.
+    page.select_option("#stored", "provenance")
+    page.click("#run-stored")
+    results(page)
+    wide = page.locator("#out .wide")
+    assert wide.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    assert problems == []
+    assert all(url.startswith(endpoint) for url in requests)
     page.close()

@@ -239,11 +239,12 @@ def test_browser_page_runs_queries(endpoint):
             page.on("pageerror", lambda err: problems.append(str(err)))
             page.on("request", lambda r: requests.append(r.url))
             page.goto(endpoint + "/")
-            page.click("button[type=submit]")
+            page.click("#run")
             page.wait_for_selector("#out table")
             assert page.locator("#out table tr").count() == 13  # a header and the twelve forms
             page.wait_for_function("document.querySelectorAll('#stored option').length > 15")
             page.select_option("#stored", "forms-for-condition")
+            page.click("#run-stored")
             page.wait_for_function("document.querySelector('#out table') !== null"
                                    " && document.querySelector('#out table').innerText.includes('as a rule')")
             assert "calcinosis universalis" in page.inner_text("#out table")

@@ -144,6 +144,41 @@
   function clear() {
     container.classList.remove("selecting");
     svg.querySelectorAll(".selected, .near").forEach(function (e) { e.classList.remove("selected", "near"); });
+    svg.querySelectorAll("g.edge text[data-x]").forEach(function (t) {
+      t.setAttribute("x", t.dataset.x);
+      t.setAttribute("y", t.dataset.y);
+    });
+  }
+
+  function overlaps(a, b) {
+    return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  }
+
+  function placeLabels() {
+    // Graphviz puts an edge's name at the middle of its line, where it may cover a term or another name:
+    // move each name of the chosen term's edges along its line to the first place that covers neither.
+    var taken = Array.prototype.map.call(svg.querySelectorAll("g.node.near"), function (g) { return g.getBBox(); });
+    svg.querySelectorAll("g.edge.near").forEach(function (edge) {
+      var text = edge.querySelector("text"), path = edge.querySelector("path");
+      if (!text || !path) return;
+      if (!text.dataset.x) { text.dataset.x = text.getAttribute("x"); text.dataset.y = text.getAttribute("y"); }
+      var length = path.getTotalLength(), best = null;
+      [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].some(function (t) {
+        return [0, -10, 10].some(function (dy) {
+          var point = path.getPointAtLength(length * t);
+          text.setAttribute("x", point.x);
+          text.setAttribute("y", point.y + 3 + dy);
+          var box = text.getBBox();
+          if (!best) best = [point.x, point.y + 3 + dy];
+          if (taken.some(function (other) { return overlaps(box, other); })) return false;
+          best = [point.x, point.y + 3 + dy];
+          return true;
+        });
+      });
+      text.setAttribute("x", best[0]);
+      text.setAttribute("y", best[1]);
+      taken.push(text.getBBox());
+    });
   }
 
   function select(id) {
@@ -153,13 +188,21 @@
     container.classList.add("selecting");
     group.classList.add("selected", "near");
     edgesOf[id].forEach(function (e) {
-      document.getElementById(e.id).classList.add("near");
+      var drawnEdge = document.getElementById(e.id);
+      drawnEdge.classList.add("near");
+      drawnEdge.parentNode.appendChild(drawnEdge);  // on top of the terms, so that its name is not hidden
       document.getElementById(e.source === id ? e.target : e.source).classList.add("near");
       if (e.union) {  // the way through the "or" junction
         document.getElementById(e.union).classList.add("near");
-        document.getElementById(e.union + "in").classList.add("near");
+        var into = document.getElementById(e.union + "in");
+        into.classList.add("near");
+        into.parentNode.appendChild(into);
       }
     });
+
+    // The chosen term and its neighbours over every line, their lines over the other terms.
+    svg.querySelectorAll("g.node.near").forEach(function (g) { g.parentNode.appendChild(g); });
+    placeLabels();
 
     details.textContent = "";
     details.appendChild(element("h2", node.label));
