@@ -252,3 +252,100 @@ def test_browser_page_runs_queries(endpoint):
             assert all(url.startswith(endpoint) for url in requests)
         finally:
             browser.close()
+
+
+# --------------------------------------------------------------------------- SPARQL 1.1 Protocol, as clients use it
+DESCRIBE = PREFIXES + "DESCRIBE obo:CCUT_0001004"
+CONSTRUCT = PREFIXES + "CONSTRUCT { ?f rdfs:label ?l } WHERE { ?f rdfs:subClassOf obo:CCUT_0001002 ; rdfs:label ?l }"
+ASK = PREFIXES + "ASK { obo:CCUT_0001004 rdfs:subClassOf obo:CCUT_0001001 }"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_sparqlwrapper_defaults_for_every_query_form(endpoint, method):
+    """SPARQLWrapper with no return format set (it sends format=xml: SPARQL XML or RDF/XML by query form)."""
+    import rdflib
+
+    def query(text):
+        client = SPARQLWrapper(endpoint + "/sparql")
+        client.setQuery(text)
+        client.setMethod(method)
+        return client.query().convert()
+
+    assert len(query(FORMS).getElementsByTagName("result")) == 12
+    assert query(ASK).getElementsByTagName("boolean")[0].firstChild.data == "true"
+    labels = {str(o) for o in query(CONSTRUCT).objects(None, rdflib.RDFS.label)}
+    assert labels == {"calcinosis universalis", "calcinosis circumscripta"}
+    described = query(DESCRIBE)
+    assert (rdflib.URIRef("http://purl.obolibrary.org/obo/CCUT_0001004"), rdflib.RDFS.label,
+            rdflib.Literal("calciphylaxis", lang="en")) in described
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_sparqlwrapper_graph_results_in_each_format(endpoint, method):
+    import rdflib
+    from SPARQLWrapper import N3, RDFXML
+
+    for fmt in (XML, RDFXML, JSON, JSONLD, TURTLE, N3):
+        for text in (CONSTRUCT, DESCRIBE):
+            client = SPARQLWrapper(endpoint + "/sparql")
+            client.setQuery(text)
+            client.setMethod(method)
+            client.setReturnFormat(fmt)
+            result = client.query().convert()
+            if isinstance(result, bytes):  # Turtle and N3 come as text
+                result = rdflib.Graph().parse(data=result, format="turtle")
+            if isinstance(result, (list, dict)):  # JSON-LD asked for as JSON
+                result = rdflib.Graph().parse(data=json.dumps(result), format="json-ld")
+            assert len(result) >= 2, (fmt, text)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_sparqlwrapper_solutions_in_each_format(endpoint, method):
+    for fmt in (XML, JSON, CSV, TSV):
+        rows = sparql(endpoint, FORMS, fmt, method).convert()
+        count = {XML: lambda r: len(r.getElementsByTagName("result")),
+                 JSON: lambda r: len(r["results"]["bindings"]),
+                 CSV: lambda r: len(r.decode().splitlines()) - 1, TSV: lambda r: len(r.decode().splitlines()) - 1}
+        assert count[fmt](rows) == 12, fmt
+    assert sparql(endpoint, ASK, JSON, method).convert()["boolean"] is True
+    assert sparql(endpoint, ASK, XML, method).convert().getElementsByTagName("boolean")[0].firstChild.data == "true"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "POST_FORM"])
+def test_rdflib_sparqlstore(endpoint, method):
+    import rdflib
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = rdflib.Graph(SPARQLStore(endpoint + "/sparql", method=method))
+    labels = {str(row.label) for row in graph.query(FORMS)}
+    assert len(labels) == 12 and "calciphylaxis" in labels
+    assert graph.query(ASK).askAnswer is True
+    form = rdflib.URIRef("http://purl.obolibrary.org/obo/CCUT_0001004")
+    assert str(graph.value(form, rdflib.RDFS.label)) == "calciphylaxis"  # triples() over the endpoint
+
+
+def test_service_description(endpoint):
+    import rdflib
+
+    for path, accept, fmt in [("/sparql", None, "turtle"), ("/query", "application/rdf+xml", "xml"),
+                              ("/sparql", "application/ld+json", "json-ld")]:
+        status, ctype, text = fetch(endpoint + path, headers={"Accept": accept} if accept else {})
+        assert status == 200 and ctype.split(";")[0] in ("text/turtle", "application/rdf+xml", "application/ld+json")
+        description = rdflib.Graph().parse(data=text, format=fmt)
+        sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+        [service] = description.subjects(rdflib.RDF.type, sd.Service)
+        assert str(service) == endpoint + path
+        assert (service, sd.supportedLanguage, sd.SPARQL11Query) in description
+        assert (service, sd.resultFormat, rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in description
+
+
+def test_dataset_parameters_are_refused_not_ignored(endpoint):
+    for key in ("default-graph-uri", "named-graph-uri"):
+        status, _, text = fetch(endpoint + "/sparql?" + urllib.parse.urlencode({"query": FORMS, key: "http://e/g"}))
+        assert status == 400 and key in text
+        body = urllib.parse.urlencode({"query": FORMS, key: "http://e/g"}).encode()
+        status, _, _ = fetch(endpoint + "/sparql", body, {"Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 400
+        status, _, _ = fetch(endpoint + "/sparql?" + urllib.parse.urlencode({key: "http://e/g"}), FORMS.encode(),
+                             {"Content-Type": "application/sparql-query"})
+        assert status == 400
