@@ -23,3 +23,51 @@ def print_steps(steps: dict, repeat: int) -> None:
     width = max(map(len, steps)) + 2
     for name, action in steps.items():
         print(f"{name:<{width}} {median_seconds(action, repeat) * 1000:8.1f} ms")
+
+
+def tree_memory(pid: int) -> tuple[int, int]:
+    """Resident and proportional memory (RSS, PSS; bytes) of a process and all its descendants, from /proc.
+
+    RSS counts a shared library once per process that maps it; PSS shares it out between them.
+    """
+    import os
+
+    rss = pss = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    pending += [int(child) for child in children.read().split()]
+        except OSError:  # the process ended meanwhile
+            continue
+    return rss, pss
+
+
+class PeakMemory:
+    """Samples :func:`tree_memory` of a process tree in a thread; :meth:`stop` returns the peak (RSS, PSS)."""
+
+    def __init__(self, pid: int, interval: float = 0.02):
+        import threading
+
+        self.pid, self.interval, self.peak, self.running = pid, interval, (0, 0), True
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        while self.running:
+            rss, pss = tree_memory(self.pid)
+            self.peak = (max(self.peak[0], rss), max(self.peak[1], pss))
+            time.sleep(self.interval)
+
+    def stop(self) -> tuple[int, int]:
+        self.running = False
+        self.thread.join(5)
+        return self.peak

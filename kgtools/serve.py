@@ -164,6 +164,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "kgtools-sparql"
     protocol_version = "HTTP/1.1"
     timeout = READ_TIMEOUT  # on the socket: an idle or slow client is let go
+    disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart (Nagle and delayed ACK)
     service: QueryService  # set on the subclass made by make_server
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name

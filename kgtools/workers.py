@@ -86,8 +86,11 @@ def isolate_network() -> bool:
 def fill_store(directory: str | Path, paths: tuple = ()) -> int:
     """Write the RDF files (default: the packaged ontology) into an on-disk Oxigraph store; return its size.
 
-    A store that already holds triples is kept as it is. Blank nodes are
-    kept apart file by file, as when the files are loaded into one graph.
+    A store that already holds triples is kept as it is. Each file goes in
+    with Oxigraph's bulk loader (blank nodes kept apart file by file); a file
+    it cannot read is read again by :func:`kgtools.ontology.parse_file`,
+    which either reads it (a literal over Oxigraph's 16 MiB) or says where
+    the error is, and a store left unfinished is emptied.
 
     Examples
     --------
@@ -99,39 +102,46 @@ def fill_store(directory: str | Path, paths: tuple = ()) -> int:
     import pyoxigraph as ox
 
     from kgtools import resources
-    from kgtools.ontology import parse_triples
+    from kgtools.ontology import EXTENSIONS, FORMATS, oxigraph_triples, parse_file
 
     try:
         store = ox.Store(str(directory))
     except OSError as err:
         raise InputError(f"{directory}: cannot open the store ({err})") from None
-    if not len(store):
+    if len(store):
+        return len(store)
+    try:
         for path in paths or (resources.ontology_path(),):
-            blank: dict[str, ox.BlankNode] = {}
-
-            def fresh(term):
-                if isinstance(term, ox.BlankNode):
-                    return blank.setdefault(term.value, ox.BlankNode())
-                return term
-
-            store.bulk_extend(ox.Quad(fresh(t.subject), t.predicate, fresh(t.object)) for t in parse_triples(path))
-        store.flush()
+            path = Path(path)
+            fmt = EXTENSIONS.get(path.suffix.lower())
+            try:
+                store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, FORMATS[fmt]),
+                                base_iri=path.resolve().as_uri())
+            except (KeyError, SyntaxError, MemoryError, OSError, ValueError):
+                graph = parse_file(path)  # raises InputError with the file, line and column
+                store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in oxigraph_triples(graph))
+    except BaseException:
+        store.clear()
+        raise
+    store.flush()
     return len(store)
 
 
-def _worker_main(conn, store_dir: str) -> None:
-    """A worker process: leaves the network, opens the store read-only, then answers jobs until told to stop."""
+def _worker_main(conn) -> None:
+    """A worker process: leaves the network, loads its libraries, then (once told which store, filled by
+    then) opens the store read-only and answers jobs until told to stop."""
     isolated = isolate_network()
     import pyoxigraph as ox
 
     from kgtools.query import OxigraphEngine, serialize_result
 
+    check_read_only("ASK {}")  # the SPARQL parser loads now, while the store is being filled
     try:
+        store_dir = conn.recv()
         engine = OxigraphEngine(ox.Store.read_only(store_dir))
-    except OSError:  # the service closed, and its store went, while this worker started
+    except (EOFError, TypeError, OSError):  # the service closed, and its store went, while this worker started
         conn.send(("failed", isolated))
         return
-    check_read_only("ASK {}")  # the SPARQL parser loads now, not on the first query
     conn.send(("ready", isolated))
     while True:
         try:
@@ -155,18 +165,26 @@ def _worker_main(conn, store_dir: str) -> None:
 
 
 class _Worker:
-    def __init__(self, context, store_dir: str):
+    """A worker process: started at once (it loads its libraries meanwhile), then :meth:`open` on a store."""
+
+    def __init__(self, context):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, store_dir), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child,), daemon=True)
         self.process.start()
         child.close()
+        self.isolated = False
+
+    def open(self, store_dir: str) -> "_Worker":
+        """Give the worker its store; return it once it is ready to answer."""
         try:
+            self.conn.send(store_dir)
             status, self.isolated = self.conn.recv() if self.conn.poll(120) else (None, False)
         except (EOFError, OSError):
             status = None
         if status != "ready":
             self.kill()
             raise KgtoolsError("a query worker failed to start")
+        return self
 
     def kill(self) -> None:
         self.process.kill()
@@ -218,31 +236,33 @@ class QueryService:
         self._queued = 0
         self._long = 0
         self._closed = False
+        starting: list[_Worker] = []
         try:
+            # Workers start loading their libraries while the store is filled.
+            starting += [_Worker(self._context) for _ in range(workers + 1)]
             fill_store(self.store, tuple(Path(p) for p in inputs))
             # Parameters are looked up by label in the same store, through rdflib's API, without a copy.
             graph = rdflib.Graph(store=OxigraphStore(store=ox.Store.read_only(self.store)),
                                  identifier=DATASET_DEFAULT_GRAPH_ID)
             self.onto = Ontology(graph, tuple(Path(p) for p in inputs))
             self.queries = catalog()
-            starters = [threading.Thread(target=self._add_worker) for _ in range(workers + 1)]
-            for thread in starters:
-                thread.start()
-            for thread in starters:
-                thread.join()
+            for worker in starting:
+                self._add_worker(worker)
             if len(self._idle) < workers + 1:
                 raise KgtoolsError("query workers failed to start")
         except BaseException:
+            for worker in starting:
+                worker.kill()
             self.close()
             raise
         self.network_isolated = all(worker.isolated for worker in self._idle)
 
     # ------------------------------------------------------------ the pool
-    def _add_worker(self) -> None:
+    def _add_worker(self, worker: _Worker | None = None) -> None:
         if self._closed:
             return
         try:
-            worker = _Worker(self._context, self.store)
+            worker = (worker or _Worker(self._context)).open(self.store)
         except KgtoolsError:
             return
         with self._changed:

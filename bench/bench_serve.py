@@ -1,0 +1,148 @@
+"""The endpoint at scale and under load, each figure against a floor measured in the same run.
+
+Run: .venv/bin/python bench/bench_serve.py [--input merged.owl | --hpo PATH/hp.obo] [--clients 32 --requests 10]
+
+1. ``kgtools serve -i`` the HPO-merged graph (made with ``kgtools merge hp.obo``
+   unless ``--input`` names it): seconds until the first answer, and the peak
+   memory of the server with its workers (RSS and PSS summed over the
+   processes), against pyoxigraph loading the same file in memory in a
+   process of its own (its time and peak RSS).
+2. ``kgtools serve`` on the packaged ontology: ``--clients`` clients at once,
+   each sending ``--requests`` requests of a small stored query on a fresh
+   connection; latency percentiles, and connections dropped.
+"""
+
+import argparse
+import http.client
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from timing import PeakMemory
+
+FLOOR = """import resource, sys, time
+import pyoxigraph as ox
+start = time.perf_counter()
+store = ox.Store()
+store.load(path=sys.argv[1], format=ox.RdfFormat.RDF_XML)
+print(time.perf_counter() - start, len(store), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+STORED = "/queries/subforms?format=csv"
+
+
+def merged_graph(hpo: Path) -> Path:
+    """The packaged ontology merged into the HPO, made once with ``kgtools merge``."""
+    target = Path(tempfile.gettempdir()) / f"kgtools-bench-merged-{hpo.stem}.owl"
+    if not target.exists() or target.stat().st_mtime < hpo.stat().st_mtime:
+        subprocess.run([sys.executable, "-m", "kgtools.cli", "merge", str(hpo), "-o", str(target)], check=True,
+                       stdout=subprocess.DEVNULL)
+    return target
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def start_server(*args):
+    """``kgtools serve`` on a free port; returns the process, the port and the peak-memory sampler."""
+    process = subprocess.Popen([sys.executable, "-m", "kgtools.cli", "serve", "--port", "0", *args],
+                               stderr=subprocess.PIPE, text=True)
+    peak = PeakMemory(process.pid)
+    line = process.stderr.readline()
+    match = re.search(r":(\d+)/", line)
+    if not match:
+        process.kill()
+        raise SystemExit(f"kgtools serve did not start: {line}{process.stderr.read()}")
+    return process, int(match.group(1)), peak
+
+
+def first_answer(path: Path) -> None:
+    floor_seconds, triples, floor_memory = map(float, subprocess.run(
+        [sys.executable, "-c", FLOOR, str(path)], capture_output=True, text=True, check=True).stdout.split())
+    start = time.perf_counter()
+    process, port, peak = start_server("-i", str(path))
+    try:
+        status, body = get(port, "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D")
+        seconds = time.perf_counter() - start
+        assert status == 200 and b"true" in body, body
+        stored_start = time.perf_counter()
+        status, _ = get(port, STORED)
+        stored = time.perf_counter() - stored_start
+        assert status == 200
+        rss, pss = peak.stop()
+    finally:
+        process.terminate()
+        process.wait(30)
+    print(f"\n{path.name}: {int(triples):,} triples")
+    print(f"{'':36} {'seconds':>8} {'x load':>7} {'peak MB':>8} {'x load':>7}")
+    print(f"{'pyoxigraph loads it (the floor)':36} {floor_seconds:8.1f} {1:7.1f} {floor_memory / 2**20:8.0f} {1:7.1f}")
+    print(f"{'kgtools serve: first answer (PSS)':36} {seconds:8.1f} {seconds / floor_seconds:7.1f} "
+          f"{pss / 2**20:8.0f} {pss / floor_memory:7.1f}")
+    print(f"{'  the same, memory as RSS':36} {'':8} {'':7} {rss / 2**20:8.0f} {rss / floor_memory:7.1f}")
+    print(f"{'  then a stored query (label lookup)':36} {stored:8.1f}")
+
+
+def many_clients(clients: int, requests: int) -> None:
+    process, port, peak = start_server()
+    latencies, failures = [], []
+    try:
+        status, expected = get(port, STORED)
+        assert status == 200
+
+        def client():
+            for _ in range(requests):
+                start = time.perf_counter()
+                try:
+                    status, body = get(port, STORED)
+                except OSError as err:
+                    failures.append(repr(err))
+                    continue
+                latencies.append(time.perf_counter() - start)
+                if (status, body) != (200, expected):
+                    failures.append(status)
+
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        start = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - start
+        peak.stop()
+    finally:
+        process.terminate()
+        process.wait(30)
+    cuts = statistics.quantiles(latencies, n=100)
+    print(f"\n{clients} clients x {requests} requests of {STORED}")
+    print(f"answered {len(latencies)}, failed or dropped {len(failures)}, {len(latencies) / wall:.0f} requests/s")
+    print(f"latency ms: p50 {cuts[49] * 1000:.0f}, p90 {cuts[89] * 1000:.0f}, p99 {cuts[98] * 1000:.0f}, "
+          f"max {max(latencies) * 1000:.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--input", type=Path, help="an RDF/XML graph to serve (default: the HPO-merged graph)")
+    parser.add_argument("--hpo", type=Path, default=Path(__file__).resolve().parents[2] / "shared/reference/hp.obo")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--requests", type=int, default=10)
+    args = parser.parse_args()
+    if args.input or args.hpo.exists():
+        first_answer(args.input or merged_graph(args.hpo))
+    else:
+        print(f"no {args.hpo}: the HPO-merged graph is skipped")
+    many_clients(args.clients, args.requests)
+
+
+if __name__ == "__main__":
+    main()
