@@ -114,7 +114,11 @@ def _usage_error(err: click.UsageError):
     """Click's usage error as one line, e.g. ``kgtools: error: no such option: --frmat (try 'kgtools validate --help')``."""
     message = _one_line(err.format_message()).rstrip(".")
     message = message[:1].lower() + message[1:] if message[1:2].islower() else message
-    command = " ".join(["kgtools", *(err.ctx.command_path.split()[1:] if err.ctx else [])])
+    names, ctx = [], err.ctx
+    while ctx is not None and ctx.parent is not None:  # the root's name is how kgtools was started: say kgtools
+        names.insert(0, ctx.info_name)
+        ctx = ctx.parent
+    command = " ".join(["kgtools", *names])
     click.echo(f"kgtools: error: {message} (try '{command} --help')", err=True)
     sys.exit(err.exit_code)
 

@@ -143,8 +143,8 @@ def _obo_to_owl(path: Path) -> bytes:
     out = io.BytesIO()
     try:
         fastobo.dump_owl(doc, out, format="rdf")
-    except ValueError as err:
-        raise InputError(f"{path}: OBO cannot be mapped to OWL: {err}") from None
+    except (ValueError, SyntaxError) as err:  # fastobo parses the IRIs it makes from the OBO while mapping
+        raise InputError(f"{path}: OBO cannot be mapped to OWL: {getattr(err, 'msg', err)}") from None
     return out.getvalue()
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -110,7 +111,8 @@ def parse_triples(path: str | Path, data: bytes | None = None, fmt: str | None =
     fmt = fmt or EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"{path}: unknown RDF format (expected one of {', '.join(sorted(EXTENSIONS))})")
-    if data is None:
+    from_file = data is None  # otherwise a line and column would be those of the RDF made from the file
+    if from_file:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -123,6 +125,8 @@ def parse_triples(path: str | Path, data: bytes | None = None, fmt: str | None =
     except SyntaxError as err:
         message = err.msg.split(": ", 1)[-1] if err.msg.startswith("Parser error at") else err.msg
         line, column = err.lineno, err.offset
+        if not from_file:
+            raise InputError(f"{path}: the RDF made from it does not parse: {_shorten(message)}") from None
         if not line and fmt == "owl":
             # Oxigraph's RDF/XML errors carry no position: the XML reader rdflib uses gives it.
             line, column, message = _rdfxml_error_position(data, message)
@@ -168,12 +172,17 @@ def _rdfxml_error_position(data: bytes, message: str) -> tuple[int | None, int |
     source = InputSource("data")
     source.setByteStream(io.BytesIO(data))
     reader = create_parser(source, rdflib.Graph())
+    rdflib_log = logging.getLogger("rdflib")
+    level = rdflib_log.level
+    rdflib_log.setLevel(logging.ERROR)  # rdflib warns of each odd IRI; the one error is what is said
     try:
         reader.parse(source)
     except SAXParseException as err:
         return err.getLineNumber(), err.getColumnNumber() + 1, err.getMessage()
     except Exception:  # noqa: BLE001 -- an RDF/XML error: where the reader stopped is where it is
         return reader.getLineNumber(), reader.getColumnNumber() + 1, message
+    finally:
+        rdflib_log.setLevel(level)
     return None, None, message
 
 
