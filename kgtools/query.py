@@ -42,7 +42,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kgtools import resources
@@ -215,7 +215,8 @@ def get_query(name_or_file: str) -> StoredQuery:
         except UnicodeDecodeError as err:
             raise InputError(f"{path}: not UTF-8 text (byte {err.start})") from None
         if not re.search(r"^\s*#\s*title:", text, re.M):
-            text = f"# title: {path.name}\n" + text
+            # The file's own text is what runs, so that an error's line is a line of the file.
+            return replace(parse_header(f"# title: {path.name}\n" + text, path.stem, path), text=text)
         return parse_header(text, path.stem, path)
     import difflib
 
@@ -775,7 +776,12 @@ def run_stored(onto, name_or_file: str, params: dict | None = None, engine=None,
     query = get_query(name_or_file)
     bindings = bind_parameters(onto, query, params or {})
     engine = engine or OxigraphEngine.from_ontology(onto)
-    return engine.run(query.text, bindings, max_rows=max_rows)
+    try:
+        return engine.run(query.text, bindings, max_rows=max_rows)
+    except QueryError as err:
+        if name_or_file in catalog():
+            raise
+        raise type(err)(f"{query.path}: {err.message}") from None  # a query file: say which
 
 
 def parse_params(pairs: tuple[str, ...] | list[str]) -> dict[str, str | list[str]]:

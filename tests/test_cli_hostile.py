@@ -147,7 +147,8 @@ OTHER_INPUTS = (
     + [("coverage", ["--source", f"{{w}}/{bad}"], bad) for bad in BAD_TEXT + ["missing.txt"]]
     + [("validate", ["--source", f"{{w}}/{bad}"], bad) for bad in BAD_TEXT]
     + [("query", [f"{{w}}/{bad}"], bad) for bad in ("binary.rq", "missing.rq", "loop.rq")]
-    + [("query", [f"{{w}}/{bad}"], "SPARQL syntax error: error at ") for bad in ("empty.rq", "broken.rq")]
+    + [("query", ["{w}/empty.rq"], "empty.rq: not a SPARQL query")]
+    + [("query", ["{w}/broken.rq"], "broken.rq: SPARQL syntax error at line 1, column 19")]
     + [("query", ["forms", "--store", "{w}/a-file"], "a-file")]
 )
 
