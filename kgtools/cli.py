@@ -555,11 +555,13 @@ def differential(findings, inputs, fmt):
 def viz(focus, depth, relations, asserted_only, inputs, fmt, output):
     """Draw the graph: an interactive page that works offline, SVG, PNG, DOT, Mermaid, GraphML or GEXF.
 
-    Nodes are coloured and shaped by kind, edges labelled by relation, and
-    qualified statements (hedged or rejected, not asserted) dashed. The HTML
-    page has a legend, a search box, zoom and pan, and shows a term's
-    definition, CURIE, cross-references and source quotes on a click.
-    Graphviz (`dot`) lays the graph out.
+    Nodes are coloured and shaped by kind, edges coloured and named by
+    relation, qualified statements (hedged or rejected, not asserted) dashed,
+    and a union drawn through an "or" junction. The whole graph is an
+    overview in columns by kind; a --focus is laid out by Graphviz's dot.
+    SVG and PNG carry a title and a legend. The HTML page has a legend, a
+    search box, zoom and pan, and shows a term's definition, CURIE,
+    cross-references and source quotes on a click.
 
     \b
     Examples:

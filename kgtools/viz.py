@@ -1,13 +1,18 @@
 """Pictures of the ontology graph: an offline interactive HTML page, SVG, PNG, DOT, Mermaid, GraphML, GEXF.
 
 Every picture draws the graph of :func:`kgtools.paths.project`: nodes
-coloured and shaped by kind (:data:`STYLES`), edges labelled by relation,
-qualified statements (hedged or rejected, not asserted) dashed.
+coloured and shaped by kind (:data:`STYLES`), edges coloured by family of
+relation (:data:`RELATION_FAMILIES`) and named, qualified statements
+(hedged or rejected, not asserted) dashed, and each union (``A or B``) as
+one edge to a small "or" junction, then one edge to each alternative
+(:func:`unions`).
 
-Graphviz lays the graph out and draws it: ``dot`` writes the SVG and PNG,
-and the HTML page embeds the same SVG. The page is one file with its data,
-script and style inside (from ``kgtools/viz_assets``): it needs no network,
-and its script draws nothing itself; it pans, zooms, searches and shows
+Graphviz draws the pictures. A small graph (a ``--focus``) is laid out by
+``dot``; the whole graph by :mod:`kgtools.overview` (columns by kind), with
+Graphviz routing the edges around the pinned boxes. The HTML page embeds
+the same SVG; it is one file with its data, script and style inside (from
+``kgtools/viz_assets``): it needs no network, and its script pans, zooms,
+searches, shows the names of relations once they can be read, and shows
 what a click selects.
 
 Examples
