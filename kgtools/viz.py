@@ -181,8 +181,8 @@ class _Dot:
             return ", ".join(f"{k}=<{v}>" if isinstance(v, _Html) else f"{k}={_quote(v)}" for k, v in values.items())
 
         lines = ["digraph ccut {", f"  graph [{attrs(graph)}];",
-                 '  node [style="filled", fontname="Helvetica", fontsize="12", margin="0.1,0.04", height="0.3"];',
-                 '  edge [fontname="Helvetica", fontsize="9", arrowsize="0.7"];']
+                 '  node [style="filled", fontname="Arial", fontsize="12", margin="0.1,0.04", height="0.3"];',
+                 '  edge [fontname="Arial", fontsize="9", arrowsize="0.7"];']
         for name, values in self.nodes.items():
             if cluster is None or name not in cluster:
                 lines.append(f"  {_quote(name)} [{attrs(values)}];")
@@ -287,6 +287,8 @@ def _measure(dot: _Dot) -> dict:
 
 def _place_overview(G, dot: _Dot) -> None:
     """Pin the nodes of ``dot`` where :func:`kgtools.overview.positions` puts them; route the edges around them."""
+    import html
+
     from kgtools import overview
 
     text_only = _Dot()
@@ -309,15 +311,14 @@ def _place_overview(G, dot: _Dot) -> None:
         points[group["id"]] = ((left + right) / 2, y)
     for number, (text, x, y) in enumerate(layout.headings):
         name = f"heading {number}"
-        dot.nodes[name] = {"shape": "plaintext", "style": "", "label": text, "fontsize": "15",
-                           "fontname": "Helvetica-Bold", "class": "heading"}
+        dot.nodes[name] = {"shape": "plaintext", "style": "", "label": _Html(f"<B>{html.escape(text)}</B>"),
+                           "fontsize": "15", "class": "heading"}
         width = len(text) * 8.5
         points[name] = (x + width / 2, y - 6)
     if dot.legend:
         left, y = layout.free
         heading = "heading legend"
-        dot.nodes[heading] = {"shape": "plaintext", "style": "", "label": "Legend", "fontsize": "15",
-                              "fontname": "Helvetica-Bold"}
+        dot.nodes[heading] = {"shape": "plaintext", "style": "", "label": _Html("<B>Legend</B>"), "fontsize": "15"}
         points[heading] = (left + 30, y)
         y += 24
         for name in dot.legend:
@@ -362,9 +363,9 @@ def to_dot(G, title: str | None = None, edge_labels: bool = True) -> str:
     'has basis in'
     >>> print(to_dot(G))  # doctest: +NORMALIZE_WHITESPACE
     digraph ccut {
-      graph [rankdir="LR", fontname="Helvetica", nodesep="0.15", ranksep="0.5"];
-      node [style="filled", fontname="Helvetica", fontsize="12", margin="0.1,0.04", height="0.3"];
-      edge [fontname="Helvetica", fontsize="9", arrowsize="0.7"];
+      graph [rankdir="LR", fontname="Arial", nodesep="0.15", ranksep="0.5"];
+      node [style="filled", fontname="Arial", fontsize="12", margin="0.1,0.04", height="0.3"];
+      edge [fontname="Arial", fontsize="9", arrowsize="0.7"];
       "A:1" [id="n0", class="term", label="calciphylaxis", shape="box", fillcolor="#E69F00", tooltip="A:1 (form)"];
       "A:2" [id="n1", class="term", label="the \\"vessels\\"", shape="box", fillcolor="#56B4E9", tooltip="A:2 (mechanism)", style="rounded,filled"];
       "A:1" -> "A:2" [id="e0", color="#555555", fontcolor="#333333", tooltip="has basis in [seems]", label="has basis in", style="dashed"];
@@ -374,7 +375,7 @@ def to_dot(G, title: str | None = None, edge_labels: bool = True) -> str:
     if title is not None:
         _legend_statements(G, dot)
     overview = G.number_of_nodes() > OVERVIEW_MIN_NODES
-    graph = {"fontname": "Helvetica"}
+    graph = {"fontname": "Arial"}
     if overview:
         _place_overview(G, dot)
         graph.update(layout="neato", inputscale="72", splines="true", outputorder="edgesfirst")

@@ -8,6 +8,8 @@ need() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
 need java default-jre-headless
 need dot graphviz
 need chromium chromium
+# Liberation Sans has the widths of Arial, by which Graphviz sizes the boxes around the labels it draws.
+fc-list 2>/dev/null | grep -q "Liberation Sans" || missing="$missing fonts-liberation2"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing system packages:$missing"
