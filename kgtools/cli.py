@@ -9,12 +9,14 @@ for where to write, ``--format`` for how. Exit codes are those of
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from kgtools.errors import EXIT_FAILED, EXIT_USAGE, KgtoolsError
+from kgtools.errors import (EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE,
+                            KgtoolsError)
 from kgtools.ontology import KINDS  # light: the module imports rdflib only when a graph is loaded
 from kgtools.query import ENGINES, FORMATS as QUERY_FORMATS  # light, like kgtools.ontology
 
@@ -55,7 +57,7 @@ class _Command(click.Command):
         outputs = [(value, not p.type.file_okay) for p in self.params
                    if isinstance(p.type, _OutputPath) and (value := ctx.params.get(p.name))]
         if outputs:
-            # Every argument naming an existing file or folder may be read; the packaged ontology and text are read by default.
+            # Any argument naming an existing file or folder may be read; so are the packaged ontology and text.
             named = [v for p in self.params if not isinstance(p.type, _OutputPath)
                      for v in _values(ctx.params.get(p.name)) if isinstance(v, str)]
             check_outputs(outputs, named + [resources.ontology_path(), resources.source_path()])
@@ -101,17 +103,32 @@ class _Group(click.Group):
             raise
         except _Terminated:
             click.echo("kgtools: terminated", err=True)
-            ctx.exit(143)
+            ctx.exit(EXIT_TERMINATED)
         except KeyboardInterrupt:
             click.echo("kgtools: interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            _drop_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except Exception as err:  # noqa: BLE001 -- the documented promise: one line and exit 2, never a traceback
             click.echo(f"kgtools: error: {_one_line(_error_message(err))}", err=True)
             ctx.exit(EXIT_USAGE)
 
 
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null: its reader has gone, and flushing at exit would fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's buffer)
+        pass
+
+
 def _usage_error(err: click.UsageError):
-    """Click's usage error as one line, e.g. ``kgtools: error: no such option: --frmat (try 'kgtools validate --help')``."""
+    """Click's usage error as one line.
+
+    ``kgtools: error: no such option '--frmat'. Did you mean '--format'? (try 'kgtools validate --help')``
+    """
     message = _one_line(err.format_message()).rstrip(".")
     message = message[:1].lower() + message[1:] if message[1:2].islower() else message
     names, ctx = [], err.ctx
@@ -154,7 +171,13 @@ class _URL(click.ParamType):
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console.on_broken_pipe = _raise_broken_pipe  # rich would exit 1; every command exits alike
+    return console
+
+
+def _raise_broken_pipe():
+    raise BrokenPipeError()
 
 
 def _table(title: str | None, headers: list[str], rows: list[list]) -> None:
@@ -233,7 +256,8 @@ def main():
       kgtools query forms-for-condition --param condition=dermatomyositis
       kgtools validate my-extension.ttl ontology/calcinosis.ttl
 
-    Exit codes: 0 passed, 1 a check failed, 2 the command could not run.
+    Exit codes: 0 passed, 1 a check failed, 2 the command could not run
+    (one line on stderr says what and where), 130 interrupted, 143 terminated.
     """
 
 

@@ -6,12 +6,20 @@ Exit codes (the same for every command):
 * 1 -- the command ran but the checked thing failed (coverage below 100 %,
   validation violations, an inconsistent ontology);
 * 2 -- the command could not run: bad usage, a missing or unreadable file,
-  a syntax error (with file, line and column), an unknown term.
+  a syntax error (with file, line and column), an unknown term, an output
+  that cannot be written or that is one of the inputs;
+* 130 -- interrupted (Ctrl-C, SIGINT); 143 -- terminated (SIGTERM). Either
+  way no partial output is left;
+* 141 -- the reader of standard output went away (``kgtools entities | head``),
+  as for a program stopped by SIGPIPE; nothing is printed.
 """
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+EXIT_BROKEN_PIPE = 141
 
 
 class KgtoolsError(Exception):

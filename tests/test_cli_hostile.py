@@ -340,6 +340,19 @@ def test_a_process_prints_one_line_and_exits_2(kgtools_process, args, message):
     assert (proc.returncode, proc.stderr, proc.stdout) == (2, message + "\n", "")
 
 
+@pytest.mark.parametrize("command", ["entities", "info"])
+def test_a_reader_that_goes_away_stops_the_command_quietly(command):
+    """``kgtools entities | head``: when standard output's reader has gone, exit 141 as SIGPIPE would, saying nothing."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "kgtools.cli", command], stdout=write_end, stderr=subprocess.PIPE,
+                              text=True, timeout=60)
+    finally:
+        os.close(write_end)
+    assert (proc.returncode, proc.stderr) == (141, "")
+
+
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_publish_interrupted_half_way_leaves_nothing(tmp_path, signum, code):
     """A real ``kgtools publish``, stopped once it has written files into its folder: no output, no temporary."""
