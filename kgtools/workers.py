@@ -143,6 +143,8 @@ def _worker_main(conn) -> None:
         conn.send(("failed", isolated))
         return
     conn.send(("ready", isolated))
+    queries, onto = catalog(), None
+    bound: dict = {}  # the store is read-only: a stored query's parameters resolve the same way every time
     while True:
         try:
             job = conn.recv()
@@ -150,8 +152,16 @@ def _worker_main(conn) -> None:
             return
         if job is None:
             return
-        text, bindings, formats, max_rows = job
+        name, text, bindings, formats, max_rows = job
         try:
+            if name is not None:  # a stored query: its parameters are looked up here, within the time limit
+                key = (name, repr(sorted(bindings.items())))
+                if key not in bound:
+                    onto = onto or _store_ontology(engine.store)
+                    if len(bound) >= 4096:
+                        bound.clear()
+                    bound[key] = bind_parameters(onto, queries[name], bindings)
+                text, bindings = queries[name].text, bound[key]
             result = engine.run(text, bindings, max_rows=max_rows)
             fitting = [f for f in formats if (f in GRAPH_FORMATS) == (result.kind == "graph")]
             if not fitting:
@@ -162,6 +172,17 @@ def _worker_main(conn) -> None:
             conn.send(("error", type(err).__name__, err.message))
         except Exception as err:  # a worker must answer, whatever the query did
             conn.send(("error", "QueryError", str(err)))
+
+
+def _store_ontology(store):
+    """An :class:`~kgtools.ontology.Ontology` over an Oxigraph store, through rdflib's API (oxrdflib), no copy."""
+    import rdflib
+    from oxrdflib import OxigraphStore
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from kgtools.ontology import Ontology
+
+    return Ontology(rdflib.Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID))
 
 
 class _Worker:
@@ -216,13 +237,6 @@ class QueryService:
 
     def __init__(self, inputs: tuple = (), store: str | Path | None = None, workers: int = 2,
                  timeout: float = 10.0, max_rows: int = 10_000, waiting: int = 64):
-        import pyoxigraph as ox
-        import rdflib
-        from oxrdflib import OxigraphStore
-        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
-        from kgtools.ontology import Ontology
-
         if workers < 1 or timeout <= 0 or max_rows < 1 or waiting < 0:
             raise KgtoolsError("workers, timeout and max rows must be positive")
         self._temporary = None if store else tempfile.mkdtemp(prefix="kgtools-store-")
@@ -241,10 +255,6 @@ class QueryService:
             # Workers start loading their libraries while the store is filled.
             starting += [_Worker(self._context) for _ in range(workers + 1)]
             fill_store(self.store, tuple(Path(p) for p in inputs))
-            # Parameters are looked up by label in the same store, through rdflib's API, without a copy.
-            graph = rdflib.Graph(store=OxigraphStore(store=ox.Store.read_only(self.store)),
-                                 identifier=DATASET_DEFAULT_GRAPH_ID)
-            self.onto = Ontology(graph, tuple(Path(p) for p in inputs))
             self.queries = catalog()
             for worker in starting:
                 self._add_worker(worker)
@@ -330,10 +340,19 @@ class QueryService:
         replaced), :class:`Busy` when no worker can take it,
         :class:`ResultTooLarge`, :class:`NotAcceptable` or :class:`QueryError`.
         """
+        return self._execute((None, text, bindings or {}, formats or ["json", "turtle"], self.max_rows))
+
+    def run_stored(self, name: str, params: dict, formats: list[str] | None = None) -> tuple[str, bytes]:
+        """Run a stored query by name with parameters given as strings (looked up by the worker)."""
+        if name not in self.queries:
+            raise LookupError(name)
+        return self._execute((name, None, params, formats or ["json", "turtle"], self.max_rows))
+
+    def _execute(self, job: tuple) -> tuple[str, bytes]:
         worker = self._take()
         long = False
         try:
-            worker.conn.send((text, bindings or {}, formats or ["json", "turtle"], self.max_rows))
+            worker.conn.send(job)
             finished = worker.conn.poll(self.quick)
             if not finished:
                 long = self._claim_long()
@@ -360,13 +379,6 @@ class QueryService:
         errors = {"RefusedError": RefusedError, "ResultTooLarge": ResultTooLarge, "NotAcceptable": NotAcceptable}
         raise errors.get(first, QueryError)(second)
 
-    def run_stored(self, name: str, params: dict, formats: list[str] | None = None) -> tuple[str, bytes]:
-        """Run a stored query by name with parameters given as strings."""
-        if name not in self.queries:
-            raise LookupError(name)
-        query = self.queries[name]
-        return self.run(query.text, bind_parameters(self.onto, query, params), formats)
-
     def close(self) -> None:
         """Stop every worker and remove the temporary store."""
         with self._changed:
@@ -380,6 +392,5 @@ class QueryService:
             except OSError:
                 pass
             worker.kill()
-        self.onto = None  # lets the main process's read-only handle on the store go
         if self._temporary:
             shutil.rmtree(self._temporary, ignore_errors=True)
