@@ -118,7 +118,12 @@ def test_page_draws_searches_and_explains(page_file, browser, onto, tmp_path):
     assert len({label["id"] for label in near}) >= 8 and min(label["px"] for label in near) >= 13
     assert overlapping(near) == []
     assert "has phenotype (one of)" in page.locator("#graph svg g.edge.near text").all_text_contents()
-    assert page.locator("#graph svg g.edge.near text").first.is_visible()
+    names = page.locator("#graph svg g.edge.near text")
+    assert names.first.is_visible()
+    # ... each name clear of the terms' labels.
+    named = [{"id": f"name {i}", "box": [b["x"], b["y"], b["x"] + b["width"], b["y"] + b["height"]]}
+             for i, b in enumerate(names.nth(i).bounding_box() for i in range(names.count()))]
+    assert [pair for pair in overlapping(near + named) if pair[0].startswith("n") and pair[1].startswith("name")] == []
     # The panel gives the union as alternatives.
     union = page.locator("#details li.union", has_text="bulla")
     assert union.inner_text().startswith(
