@@ -804,12 +804,8 @@ def serve(host, port, store, timeout, max_rows, workers, inputs):
     GET /queries/NAME?k=v      a stored query with its parameters
     Updates, LOAD and SERVICE are refused (403); a query over --timeout is stopped (503).
     """
-    import signal
-
     from kgtools.serve import QueryService, make_server
 
-    # A TERM signal stops the server as Ctrl-C does: the workers and the temporary store go with it.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     service = QueryService(inputs, store, workers=workers, timeout=timeout, max_rows=max_rows)
     try:
         server = make_server(service, host, port)
