@@ -150,6 +150,23 @@ def output_option(*names: str, folder: bool = False, **kwargs):
                          **kwargs)
 
 
+class _Seconds(click.FloatRange):
+    """A positive, finite number of seconds (a range alone lets nan and inf through)."""
+
+    name = "seconds"
+
+    def __init__(self):
+        super().__init__(min=0, min_open=True)
+
+    def convert(self, value, param, ctx):
+        import math
+
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a finite number of seconds", param, ctx)
+        return seconds
+
+
 class _URL(click.ParamType):
     """An http(s) URL with a host, checked when the command line is read."""
 
@@ -788,11 +805,12 @@ def query(name, params, fmt, engine, store, endpoint, graph, inputs, output):
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
-@click.option("--port", type=int, default=7879, show_default=True, help="Port (0: any free port).")
+@click.option("--port", type=click.IntRange(0, 65535), default=7879, show_default=True, help="Port (0: any free port).")
 @click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store directory (filled on first use).")
-@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds a query may run.")
-@click.option("--max-rows", type=int, default=10000, show_default=True, help="Most rows (or triples) in a result.")
-@click.option("--workers", type=int, default=2, show_default=True,
+@click.option("--timeout", type=_Seconds(), default=10.0, show_default=True, help="Seconds a query may run.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True,
+              help="Most rows (or triples) in a result.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Queries that may run long side by side (one more worker keeps quick queries answered).")
 @input_option
 def serve(host, port, store, timeout, max_rows, workers, inputs):

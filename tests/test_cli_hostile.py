@@ -242,6 +242,10 @@ BAD_PARAMETERS = [
     (["push", "--endpoint", "http://[::1/x"], "'http://[::1/x' is not a valid URL"),
     (["push", "--endpoint", "http:///store"], "is not an http(s) URL with a host"),
     (["merge", str(HP_SLICE), "-o", "merged.csv"], "unknown output format 'csv'"),
+    (["serve", "--port", "99999"], "invalid value for '--port'"),
+    (["serve", "--timeout", "nan"], "'nan' is not a finite number of seconds"),
+    (["serve", "--timeout", "0"], "invalid value for '--timeout'"),
+    (["serve", "--workers", "0"], "invalid value for '--workers'"),
 ]
 
 
