@@ -1,7 +1,7 @@
 """Writing output files and folders whole or not at all, and never over an input.
 
 Every file is written to a temporary sibling and renamed into place when
-complete; every folder is filled as a temporary sibling and renamed into
+complete (a device or a pipe, such as ``/dev/null``, is written into); every folder is filled as a temporary sibling and renamed into
 place (an existing folder is renamed aside first, then removed). A failure
 or an interrupt leaves the previous output as it was and no temporary file.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +37,8 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
     path = Path(path)
     if isinstance(data, str):
         data = data.encode("utf-8")
+    if _is_special(path):
+        return _write_special(path, data)
     directory = _parent_folder(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
@@ -160,6 +163,8 @@ def _check_writable(path: Path, folder: bool) -> None:
             raise InputError(f"cannot replace {path}: it holds the current folder; choose another folder")
     elif path.is_dir():
         raise InputError(f"cannot write {path}: it is a folder, not a file")
+    elif _is_special(path):
+        return
     directory = _parent_folder(path)
     try:
         fd, probe = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
@@ -167,6 +172,26 @@ def _check_writable(path: Path, folder: bool) -> None:
         raise InputError(f"cannot write {path}: {err.strerror}") from None
     os.close(fd)
     os.unlink(probe)
+
+
+def _is_special(path: Path) -> bool:
+    """Whether ``path`` is a device, a pipe or a socket (``/dev/null``, ``/dev/stdout``): written into, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_special(path: Path, data: bytes) -> Path:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except BrokenPipeError:  # /dev/stdout into `head`: the reader has gone, as for standard output
+        raise
+    except OSError as err:
+        raise InputError(f"cannot write {path}: {err.strerror}") from None
+    return path
 
 
 def _parent_folder(path: Path) -> Path:

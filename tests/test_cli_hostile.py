@@ -14,8 +14,10 @@ import os
 import random
 import shutil
 import signal
+import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from kgtools.cli import main
 
 DATA = Path(__file__).parent / "data"
 HP_SLICE = DATA / "merge" / "hp_slice.obo"
+SMALL = str(DATA / "reasoning" / "defined-class.ttl")  # a small ontology: each case loads it quickly
 
 #: Files every case may read, by name in the work folder: each kind of bad input, and good ones to misuse.
 BAD_RDF = ["missing.ttl", "folder.ttl", "loop.ttl", "binary.ttl", "binary.owl", "turtle-named.owl",
@@ -287,6 +290,30 @@ def test_packaged_ontology_is_never_an_output():
 # --------------------------------------------------------------------------- folders appear whole
 
 
+def test_a_pipe_as_output_is_written_into_not_replaced(tmp_path):
+    """``-o`` naming a pipe or a device (``/dev/null``, ``/dev/stdout``) writes into it; a rename would replace it."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    result = CliRunner().invoke(main, ["export", "--format", "nt", "-o", str(pipe), "-i", SMALL])
+    reader.join(60)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert received and received[0].count(b" .\n") == 12
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_a_device_as_output_stays_a_device(tmp_path):
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # what /dev/null is
+    result = CliRunner().invoke(main, ["export", "-o", str(null)])
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["null"]
+
+
 def test_release_replaces_an_earlier_release_whole(tmp_path):
     out = tmp_path / "release"
     out.mkdir()
@@ -440,7 +467,6 @@ def _obo_sample() -> bytes:
     return b"".join(HP_SLICE.read_bytes().splitlines(keepends=True)[:60])
 
 
-SMALL = str(DATA / "reasoning" / "defined-class.ttl")  # a small ontology: each case loads it quickly
 FUZZ = {  # per parser: where its sample comes from, the file suffix, and the command that reads it
     "turtle": (_turtle_sample, ".ttl", lambda path: ["info", "-i", path]),
     "rdfxml": (lambda: RDFXML_SAMPLE, ".owl", lambda path: ["info", "-i", path]),
