@@ -643,6 +643,20 @@ def _take(rows, max_rows: int | None) -> list:
     return out
 
 
+def open_store(directory: str | Path):
+    """An on-disk :class:`pyoxigraph.Store` in ``directory`` (created if missing), opened for writing.
+
+    A folder Oxigraph cannot open (not a store, locked by another process)
+    raises :class:`~kgtools.errors.InputError`.
+    """
+    import pyoxigraph as ox
+
+    try:
+        return ox.Store(str(directory))
+    except OSError as err:
+        raise InputError(f"{directory}: cannot open the store ({err})") from None
+
+
 class OxigraphEngine:
     """Runs queries on a :class:`pyoxigraph.Store` (in memory, or on disk).
 
@@ -669,10 +683,7 @@ class OxigraphEngine:
         if directory is None:
             store = ox.Store()
         else:
-            try:
-                store = ox.Store(str(directory))
-            except OSError as err:
-                raise InputError(f"{directory}: cannot open the store ({err})") from None
+            store = open_store(directory)
             if len(store):
                 return cls(store)
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in oxigraph_triples(onto.graph))

@@ -40,9 +40,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-from kgtools.errors import InputError, KgtoolsError
+from kgtools.errors import KgtoolsError
 from kgtools.query import (GRAPH_FORMATS, QueryError, RefusedError, ResultTooLarge, bind_parameters, catalog,
-                           check_read_only)
+                           check_read_only, open_store)
 
 #: Seconds a query may run before it counts against the ``workers`` that may run long.
 QUICK = 1.0
@@ -104,10 +104,7 @@ def fill_store(directory: str | Path, paths: tuple = ()) -> int:
     from kgtools import resources
     from kgtools.ontology import EXTENSIONS, FORMATS, oxigraph_triples, parse_file
 
-    try:
-        store = ox.Store(str(directory))
-    except OSError as err:
-        raise InputError(f"{directory}: cannot open the store ({err})") from None
+    store = open_store(directory)
     if len(store):
         return len(store)
     try:
