@@ -312,6 +312,16 @@ class QueryService:
         if not self._closed:
             threading.Thread(target=self._add_worker, daemon=True).start()
 
+    @property
+    def busy(self) -> int:
+        """How many workers are running a query now."""
+        return len(self._busy)
+
+    @property
+    def long_running(self) -> int:
+        """How many queries run past the quick allowance now (at most ``workers``)."""
+        return self._long
+
     def _retry_after(self) -> int:
         """Seconds by which every query running now has ended, one way or the other."""
         return max(1, math.ceil(self.timeout))

@@ -424,7 +424,10 @@ def test_a_cheap_query_is_answered_beside_runaways_and_overflow_gets_503_at_once
     threads = [threading.Thread(target=runaway, args=(f"runaway {i}",)) for i in range(service.workers)]
     for thread in threads:
         thread.start()
-    time.sleep(service.quick + 0.5)  # both now run long
+    deadline = time.monotonic() + 60
+    while service.long_running < service.workers:  # until both run past the quick allowance
+        assert time.monotonic() < deadline and all(thread.is_alive() for thread in threads)
+        time.sleep(0.05)
     started = time.monotonic()
     status, _, body = request(port, "GET", "/sparql?query=" + urllib.parse.quote(CHEAP))
     cheap_seconds = time.monotonic() - started
@@ -454,7 +457,10 @@ def test_a_full_queue_answers_503_at_once():
         threads = [threading.Thread(target=runaway) for _ in range(2)]  # the long worker, then the quick one
         for thread in threads:
             thread.start()
-            time.sleep(0.3)
+        deadline = time.monotonic() + 60
+        while service.busy < 2:
+            assert time.monotonic() < deadline and not events
+            time.sleep(0.02)
         status, headers, _ = request(port, "GET", "/sparql?query=" + urllib.parse.quote(CHEAP))
         events.append(("cheap", status))
         assert status == 503 and int(headers["Retry-After"]) >= 1
