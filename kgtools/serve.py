@@ -34,6 +34,7 @@ Examples
 from __future__ import annotations
 
 import json
+import re
 import socket
 import urllib.parse
 from http import HTTPStatus
@@ -251,22 +252,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _read_chunked(self) -> bytes:
         body = bytearray()
         while True:
-            try:
-                line = self.rfile.readline(1024)
-            except (TimeoutError, OSError):
-                raise _Refusal(HTTPStatus.REQUEST_TIMEOUT, "the request body did not arrive in time",
-                               close=True) from None
-            try:
-                size = int(line.split(b";")[0].strip(), 16)
-            except ValueError:
-                raise _Refusal(HTTPStatus.BAD_REQUEST, "bad chunk in a chunked body", close=True) from None
-            if size < 0 or len(body) + size > MAX_BODY:
+            size = self._read_line().split(b";")[0].strip()
+            if not re.fullmatch(rb"[0-9A-Fa-f]{1,8}", size):
+                raise _Refusal(HTTPStatus.BAD_REQUEST, "bad chunk in a chunked body", close=True)
+            size = int(size, 16)
+            if len(body) + size > MAX_BODY:
                 raise _Refusal(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes",
                                close=True)
             if size == 0:
-                while self._read_line() not in (b"\r\n", b"\n", b""):  # trailer fields, ignored
-                    pass
-                return bytes(body)
+                for _ in range(100):  # trailer fields, ignored; as many as http.server allows headers
+                    if self._read_line() in (b"\r\n", b"\n", b""):
+                        return bytes(body)
+                raise _Refusal(HTTPStatus.BAD_REQUEST, "too many trailer fields", close=True)
             body += self._read(size)
             self._read(2)  # the CRLF after the chunk
 

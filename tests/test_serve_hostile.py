@@ -380,6 +380,11 @@ def test_a_body_shorter_than_its_length_and_an_idle_client_are_let_go(endpoint):
         sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
                      b"Content-Length: 1000\r\n\r\nASK {}")
         assert read_until_closed(sock).startswith(b"HTTP/1.1 408")  # and the connection is closed
+    for size in (b"-5", b"0x10", b"1_0", b"fffffffff", b"zz"):
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                         b"Transfer-Encoding: chunked\r\n\r\n" + size + b"\r\nASK {}\r\n0\r\n\r\n")
+            assert read_until_closed(sock).startswith(b"HTTP/1.1 400"), size
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         assert sock.recv(4096) == b""  # an idle connection is closed by the server, not held forever
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
