@@ -1,7 +1,10 @@
 """Load the ontology, look entities up, list them by kind, serialise.
 
-The graph is an :class:`rdflib.Graph`; files are parsed with Oxigraph, which
-is fast and reports syntax errors with a line and a column.
+The graph lives in an Oxigraph store, the store of record (see
+:mod:`kgtools.store`): every question below is a pattern lookup or a SPARQL
+query on it. Libraries that need an :class:`rdflib.Graph` get
+:attr:`Ontology.graph`, a view over the same store (oxrdflib), made only when
+asked for: nothing is copied.
 
 Examples
 --------
@@ -15,25 +18,17 @@ from __future__ import annotations
 
 import difflib
 import json
-import logging
+from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-from kgtools import resources
+from kgtools import provenance, resources
 from kgtools.errors import InputError, UnknownTermError
-
-OBO = "http://purl.obolibrary.org/obo/"
-CCUT = OBO + "CCUT_"
-IAO_DEFINITION = OBO + "IAO_0000115"
-OBOINOWL = "http://www.geneontology.org/formats/oboInOwl#"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-SYNONYM_PROPERTIES = {
-    OBOINOWL + "hasExactSynonym": "exact",
-    OBOINOWL + "hasRelatedSynonym": "related",
-    OBOINOWL + "hasBroadSynonym": "broad",
-    OBOINOWL + "hasNarrowSynonym": "narrow",
-}
+from kgtools.store import (EXTENSIONS, FORMATS, BufferLimitError, open_store, oxigraph_term,  # noqa: F401 (API)
+                           oxigraph_triples, parse_triples, parse_with_rdflib)
+from kgtools.vocabulary import (CCUT, HAS_DBXREF, IAO_DEFINITION, OBO, OBOINOWL, OWL, RDF_TYPE, RDFS_LABEL,  # noqa: F401
+                                RDFS_SUBCLASS_OF, SYNONYM_PROPERTIES, XSD_STRING)
 
 #: Kinds of entity, each given by the project class that heads it.
 KIND_ROOTS = {
@@ -47,11 +42,10 @@ KIND_ROOTS = {
 #: Kinds of imported terms (and of project terms placed under them), by prefix.
 KIND_PREFIXES = {"UBERON": "site", "CL": "cell", "PATO": "quality", "HP": "phenotype", "ECO": "evidence"}
 KINDS = tuple(KIND_ROOTS) + ("site", "cell", "quality", "phenotype", "evidence", "relation", "other")
-
-#: RDF formats, by the names the command line uses, with Oxigraph's name for them.
-FORMATS = {"ttl": "TURTLE", "owl": "RDF_XML", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
-#: RDF file extensions, with the format each stands for.
-EXTENSIONS = {".ttl": "ttl", ".owl": "owl", ".rdf": "owl", ".xml": "owl", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld"}
+#: The properties :class:`Entity` is read from.
+_ENTITY_FIELDS = (RDFS_LABEL, IAO_DEFINITION, HAS_DBXREF, *SYNONYM_PROPERTIES)
+#: Above this many entities, :meth:`Ontology.describe` reads the fields of every subject at once.
+_DESCRIBE_ALL = 500
 
 
 def load_prefixes() -> dict[str, str]:
@@ -87,109 +81,10 @@ def parse_file(path: str | Path):
     """
     try:
         return rdflib_graph(parse_triples(path))
-    except _BufferLimitError:
-        return _parse_with_rdflib(Path(path))
-
-
-def parse_triples(path: str | Path, data: bytes | None = None, fmt: str | None = None):
-    """Parse an RDF file with Oxigraph, yielding :class:`pyoxigraph.Triple` objects.
-
-    ``fmt`` (a key of :data:`FORMATS`) follows the extension unless given;
-    ``data`` is the file's content unless given (RDF made from another
-    syntax, named by ``path`` in messages). A missing file or a syntax error
-    raises :class:`InputError` naming the file, line and column.
-
-    Examples
-    --------
-    >>> from kgtools.resources import ontology_path
-    >>> next(parse_triples(ontology_path())).subject.value
-    'http://purl.obolibrary.org/obo/ccut.owl'
-    """
-    import pyoxigraph as ox
-
-    path = Path(path)
-    fmt = fmt or EXTENSIONS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"{path}: unknown RDF format (expected one of {', '.join(sorted(EXTENSIONS))})")
-    from_file = data is None  # otherwise a line and column would be those of the RDF made from the file
-    if from_file:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except OSError as err:
-            raise InputError(f"{path}: cannot read ({err.strerror})") from None
-    try:
-        for quad in ox.parse(data, format=getattr(ox.RdfFormat, FORMATS[fmt]), base_iri=path.resolve().as_uri()):
-            yield quad.triple
-    except SyntaxError as err:
-        message = err.msg.split(": ", 1)[-1] if err.msg.startswith("Parser error at") else err.msg
-        line, column = err.lineno, err.offset
-        if not from_file:
-            raise InputError(f"{path}: the RDF made from it does not parse: {_shorten(message)}") from None
-        if not line and fmt == "owl":
-            # Oxigraph's RDF/XML errors carry no position: the XML reader rdflib uses gives it.
-            line, column, message = _rdfxml_error_position(data, message)
-        message = _shorten(message)
-        if not line:
-            raise InputError(f"{path}: RDF/XML error: {message}") from None
-        raise InputError(f"{path}:{line}:{column}: syntax error at line {line}, column {column}: {message}") from None
-    except MemoryError as err:
-        raise _BufferLimitError(f"{path}: a term longer than Oxigraph's parser takes ({err})") from None
-
-
-class _BufferLimitError(InputError):
-    """Oxigraph's parsers hold one term in a buffer of at most 16 MiB: a longer literal does not fit."""
-
-
-def _parse_with_rdflib(path: Path):
-    """Parse with rdflib, which has no limit on the length of a term (but is slower than Oxigraph)."""
-    import rdflib
-
-    graph = rdflib.Graph()
-    _bind_prefixes(graph)
-    fmt = {"ttl": "turtle", "owl": "xml", "nt": "nt", "jsonld": "json-ld"}[EXTENSIONS[path.suffix.lower()]]
-    try:
-        graph.parse(path, format=fmt)
-    except Exception as err:  # noqa: BLE001 -- rdflib's parsers raise many types; each becomes one line
-        raise InputError(f"{path}: syntax error: {_shorten(str(err))}") from None
-    return graph
-
-
-def _rdfxml_error_position(data: bytes, message: str) -> tuple[int | None, int | None, str]:
-    """Line and column (1-based) of the first RDF/XML error in ``data``, and what it is.
-
-    An XML error (not well-formed, an unbound prefix) is told in the XML
-    reader's words; an RDF/XML error keeps ``message``, Oxigraph's words.
-    """
-    import io
-    from xml.sax import SAXParseException
-    from xml.sax.xmlreader import InputSource
-
-    import rdflib
-    from rdflib.plugins.parsers.rdfxml import create_parser
-
-    source = InputSource("data")
-    source.setByteStream(io.BytesIO(data))
-    reader = create_parser(source, rdflib.Graph())
-    rdflib_log = logging.getLogger("rdflib")
-    level = rdflib_log.level
-    rdflib_log.setLevel(logging.ERROR)  # rdflib warns of each odd IRI; the one error is what is said
-    try:
-        reader.parse(source)
-    except SAXParseException as err:
-        return err.getLineNumber(), err.getColumnNumber() + 1, err.getMessage()
-    except Exception:  # noqa: BLE001 -- an RDF/XML error: where the reader stopped is where it is
-        return reader.getLineNumber(), reader.getColumnNumber() + 1, message
-    finally:
-        rdflib_log.setLevel(level)
-    return None, None, message
-
-
-def _shorten(message: str, limit: int = 120) -> str:
-    """A parser's message on one line, without a long echo of the input."""
-    message = " ".join(message.split())
-    return message if len(message) <= limit else message[:limit] + "…"
+    except BufferLimitError:
+        graph = parse_with_rdflib(Path(path))
+        _bind_prefixes(graph)
+        return graph
 
 
 def rdflib_graph(triples):
@@ -231,56 +126,10 @@ def _rdflib_term(term, blank_nodes: dict):
         return node
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
+    if term.datatype.value == XSD_STRING:
         # RDF 1.1 plain literals are xsd:string; rdflib compares them equal only without the datatype.
         return rdflib.Literal(term.value)
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-
-
-def oxigraph_triples(graph) -> list:
-    """The triples of an :class:`rdflib.Graph` as :class:`pyoxigraph.Triple` objects.
-
-    Examples
-    --------
-    >>> import rdflib
-    >>> g = rdflib.Graph().parse(data="<http://e/a> <http://e/b> 'c' .", format="turtle")
-    >>> oxigraph_triples(g)[0].object.value
-    'c'
-    """
-    import pyoxigraph as ox
-
-    cache: dict = {}
-
-    def term(node):
-        found = cache.get(node)
-        if found is None:
-            found = cache[node] = oxigraph_term(node)
-        return found
-
-    return [ox.Triple(term(s), term(p), term(o)) for s, p, o in graph]
-
-
-def oxigraph_term(node):
-    """An rdflib term as the equal :mod:`pyoxigraph` term.
-
-    Examples
-    --------
-    >>> import rdflib
-    >>> oxigraph_term(rdflib.Literal("calcinosis", lang="en"))
-    <Literal value=calcinosis language=en>
-    """
-    import pyoxigraph as ox
-    import rdflib
-
-    if isinstance(node, rdflib.URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, rdflib.BNode):
-        return ox.BlankNode(str(node))
-    if node.language:
-        return ox.Literal(str(node), language=node.language)
-    if node.datatype:
-        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-    return ox.Literal(str(node))
 
 
 def _bind_prefixes(graph) -> None:
@@ -314,8 +163,115 @@ class Entity:
         }
 
 
+def graph_view(store):
+    """An :class:`rdflib.Graph` over the default graph of a :class:`pyoxigraph.Store`: nothing is copied.
+
+    Reads and writes go to the store (through oxrdflib). Literals of type
+    ``xsd:string`` come out as plain rdflib literals, as :func:`rdflib_graph`
+    makes them, so that the view compares equal to a parsed graph.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> store = ox.Store()
+    >>> store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/b"), ox.Literal("c")))
+    >>> graph = graph_view(store)
+    >>> import rdflib
+    >>> (rdflib.URIRef("http://e/a"), rdflib.URIRef("http://e/b"), rdflib.Literal("c")) in graph
+    True
+    """
+    import rdflib
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    graph = rdflib.Graph(store=_view_store_class()(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
+    _bind_prefixes(graph)
+    return graph
+
+
+@lru_cache(maxsize=1)
+def _view_store_class():
+    """The oxrdflib store, reading ``xsd:string`` literals as rdflib's plain literals (defined on first use)."""
+    import rdflib
+    from oxrdflib import OxigraphStore
+
+    xsd_string = rdflib.URIRef(XSD_STRING)
+
+    class PlainStringStore(OxigraphStore):
+        def triples(self, triple_pattern, context=None):
+            for (s, p, o), contexts in super().triples(triple_pattern, context):
+                if isinstance(o, rdflib.Literal) and o.datatype == xsd_string:
+                    o = rdflib.Literal(str(o))
+                yield (s, p, o), contexts
+
+    return PlainStringStore
+
+
+def _store_of(graph):
+    """The Oxigraph store behind an rdflib graph: the store of a :func:`graph_view`, or a new one filled from it."""
+    import pyoxigraph as ox
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    if isinstance(graph.store, _view_store_class()) and graph.identifier == DATASET_DEFAULT_GRAPH_ID:
+        return graph.store._inner
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in oxigraph_triples(graph))
+    return store
+
+
+def _pick_label(literals) -> str | None:
+    """The English (or untagged) label among ``literals``, or the first."""
+    literals = list(literals)
+    for literal in literals:
+        if literal.language in (None, "en"):
+            return literal.value
+    return literals[0].value if literals else None
+
+
+def values_block(variable: str, iris) -> str:
+    """A SPARQL ``VALUES`` block of IRIs, each written by Oxigraph (escaped, so it cannot end the block).
+
+    Examples
+    --------
+    >>> values_block("p", ["http://e/a", "http://e/b"])
+    'VALUES ?p { <http://e/a> <http://e/b> }'
+    """
+    import pyoxigraph as ox
+
+    return f"VALUES ?{variable} {{ {' '.join(str(ox.NamedNode(iri)) for iri in iris)} }}"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named entity of the graph, with what a curator reads first about it."""
+
+    iri: str
+    curie: str
+    label: str | None
+    kind: str
+    definition: str | None = None
+    synonyms: tuple[tuple[str, str], ...] = field(default=())
+    xrefs: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict:
+        """The entity as plain data, for JSON output."""
+        return {
+            "iri": self.iri,
+            "curie": self.curie,
+            "label": self.label,
+            "kind": self.kind,
+            "definition": self.definition,
+            "synonyms": [{"text": text, "scope": scope} for text, scope in self.synonyms],
+            "xrefs": list(self.xrefs),
+        }
+
+
 class Ontology:
-    """The ontology graph with lookup by label, synonym, CURIE or IRI.
+    """The ontology in its Oxigraph store, with lookup by label, synonym, CURIE or IRI.
+
+    ``data`` is a :class:`pyoxigraph.Store` (the store of record) or an
+    :class:`rdflib.Graph` (copied into a new in-memory store, unless it is
+    already a view over one). ``location`` is the directory of an on-disk
+    store, None for one in memory.
 
     Examples
     --------
@@ -326,21 +282,48 @@ class Ontology:
     True
     """
 
-    def __init__(self, graph, paths: tuple[Path, ...] = ()):
-        self.graph = graph
-        self.paths = paths
+    def __init__(self, data, paths: tuple[Path, ...] = (), location: Path | None = None):
+        import pyoxigraph as ox
+
+        self.store = data if isinstance(data, ox.Store) else _store_of(data)
+        self.paths = tuple(paths)
+        self.location = location
 
     @classmethod
-    def load(cls, *paths: str | Path) -> "Ontology":
-        """Load the given RDF files into one graph, or the packaged ontology when none is given."""
-        import rdflib
+    def load(cls, *paths: str | Path, store: str | Path | None = None) -> "Ontology":
+        """Load the given RDF files into one store, or the packaged ontology when none is given.
 
+        Large inputs are kept in a persistent store and opened from it next
+        time; ``store`` names the directory of persistent stores (see
+        :func:`kgtools.store.open_store`).
+        """
         paths = tuple(Path(p) for p in paths) or (resources.ontology_path(),)
-        graph = rdflib.Graph()
-        _bind_prefixes(graph)
-        for path in paths:
-            graph += parse_file(path)
-        return cls(graph, paths)
+        data, location = open_store(paths, store)
+        return cls(data, paths, location)
+
+    @cached_property
+    def graph(self):
+        """The graph as an :class:`rdflib.Graph`: a view over the store (see :func:`graph_view`)."""
+        return graph_view(self.store)
+
+    # ---------------------------------------------------------------- store access
+    def _objects(self, iri, predicate: str) -> list:
+        import pyoxigraph as ox
+
+        subject = iri if isinstance(iri, (ox.NamedNode, ox.BlankNode)) else ox.NamedNode(str(iri))
+        return [q.object for q in self.store.quads_for_pattern(subject, ox.NamedNode(predicate), None, ox.DefaultGraph())]
+
+    def select(self, text: str) -> list[tuple]:
+        """The rows of a SPARQL SELECT query on the store, as tuples of :mod:`pyoxigraph` terms (None: unbound).
+
+        Examples
+        --------
+        >>> Ontology.load().select("SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://www.w3.org/2002/07/owl#Ontology> }")[0][0].value
+        '1'
+        """
+        answer = self.store.query(text)
+        width = len(answer.variables)
+        return [tuple(solution[i] for i in range(width)) for solution in answer]
 
     # ---------------------------------------------------------------- names
     @cached_property
@@ -363,28 +346,82 @@ class Ontology:
 
     def label(self, iri) -> str | None:
         """The English (or first) rdfs:label of an entity."""
-        from rdflib import RDFS, URIRef
-
-        labels = list(self.graph.objects(URIRef(str(iri)), RDFS.label))
-        for lab in labels:
-            if lab.language in (None, "en"):
-                return str(lab)
-        return str(labels[0]) if labels else None
+        return _pick_label(self._objects(iri, RDFS_LABEL))
 
     # ---------------------------------------------------------------- kinds
     @cached_property
     def _named_entities(self) -> list[str]:
-        from rdflib import OWL, RDF, URIRef
+        rows = self.select(f"""SELECT DISTINCT ?s WHERE {{
+            VALUES ?type {{ <{OWL}Class> <{OWL}NamedIndividual> <{OWL}ObjectProperty> }}
+            ?s a ?type FILTER isIRI(?s) }}""")
+        return [s.value for s, in rows]
 
-        seen = {}
-        for type_ in (OWL.Class, OWL.NamedIndividual, OWL.ObjectProperty):
-            for subject in self.graph.subjects(RDF.type, type_):
-                if isinstance(subject, URIRef):
-                    seen.setdefault(str(subject), None)
-        return list(seen)
+    @cached_property
+    def _relations(self) -> set[str]:
+        return {p.value for p, in self.select(f"SELECT ?p WHERE {{ ?p a <{OWL}ObjectProperty> FILTER isIRI(?p) }}")}
+
+    @cached_property
+    def _individual_types(self) -> dict[str, list[str]]:
+        types: dict[str, list[str]] = {}
+        for x, t in self.select(f"SELECT ?x ?t WHERE {{ ?x a <{OWL}NamedIndividual> ; a ?t FILTER isIRI(?t) }}"):
+            types.setdefault(x.value, []).append(t.value)
+        return types
+
+    @cached_property
+    def _rooted(self) -> dict[str, int]:
+        """Each class under a kind root (itself included) -> the position of the first such root in KIND_ROOTS."""
+        order = {root: i for i, root in enumerate(KIND_ROOTS.values())}
+        rooted: dict[str, int] = {}
+        for x, root in self.select(f"SELECT ?x ?root WHERE {{ {values_block('root', order)} "
+                                   f"?x <{RDFS_SUBCLASS_OF}>* ?root FILTER isIRI(?x) }}"):
+            rooted[x.value] = min(rooted.get(x.value, len(order)), order[root.value])
+        return rooted
+
+    def _prefix_kind(self, iri: str) -> str | None:
+        return KIND_PREFIXES.get(self.curie(iri).split(":")[0])
+
+    def kinds(self, iris) -> dict[str, str]:
+        """The kind of each IRI (see :meth:`kind`), asked of the store in a few queries whatever their number.
+
+        Examples
+        --------
+        >>> onto = Ontology.load()
+        >>> onto.kinds([onto.lookup("calciphylaxis").iri, onto.lookup("kidney").iri])
+        {'http://purl.obolibrary.org/obo/CCUT_0001004': 'form', 'http://purl.obolibrary.org/obo/UBERON_0002113': 'site'}
+        """
+        roots = list(KIND_ROOTS)
+        found: dict[str, str] = {}
+        climb: dict[str, list[str]] = {}  # entities whose kind their ancestors' prefixes give -> where to start
+        for iri in dict.fromkeys(map(str, iris)):
+            if iri in self._relations:
+                found[iri] = "relation"
+                continue
+            classes = self._individual_types.get(iri, [iri])
+            positions = [self._rooted[c] for c in classes if c in self._rooted]
+            if positions:
+                found[iri] = roots[min(positions)]
+            elif self._prefix_kind(iri):
+                found[iri] = self._prefix_kind(iri)
+            else:
+                climb[iri] = classes
+        if climb:
+            starts = {c for classes in climb.values() for c in classes}
+            ancestors: dict[str, set[str]] = {c: {c} for c in starts}
+            for x, a in self.select(f"SELECT ?x ?a WHERE {{ {values_block('x', starts)} "
+                                    f"?x <{RDFS_SUBCLASS_OF}>+ ?a FILTER isIRI(?a) }}"):
+                ancestors[x.value].add(a.value)
+            for iri, classes in climb.items():
+                above = sorted(set().union(*(ancestors[c] for c in classes)))
+                found[iri] = next((k for k in map(self._prefix_kind, above) if k), "other")
+        return found
 
     def kind(self, iri) -> str:
         """The kind of an entity: form, mechanism, condition, site, clinical sign, finding, ...
+
+        A relation is an object property; a class (or an individual, by its
+        types) under one of :data:`KIND_ROOTS` is of that kind; otherwise
+        the prefix of the entity, or of the first of its ancestors (by IRI)
+        with a prefix of :data:`KIND_PREFIXES`, gives it; else ``other``.
 
         Examples
         --------
@@ -394,39 +431,37 @@ class Ontology:
         >>> onto.kind(onto.lookup("kidney").iri)
         'site'
         """
-        from rdflib import OWL, RDF, RDFS, URIRef
+        return self.kinds([iri])[str(iri)]
 
-        node = URIRef(str(iri))
-        if (node, RDF.type, OWL.ObjectProperty) in self.graph:
-            return "relation"
-        if (node, RDF.type, OWL.NamedIndividual) in self.graph:
-            classes = list(self.graph.objects(node, RDF.type))
-        else:
-            classes = [node]
-        ancestors = set()
-        for cls in classes:
-            ancestors.update(str(a) for a in self.graph.transitive_objects(cls, RDFS.subClassOf) if isinstance(a, URIRef))
-        for kind, root in KIND_ROOTS.items():
-            if root in ancestors:
-                return kind
-        for ancestor in [str(node)] + sorted(ancestors):
-            prefix = self.curie(ancestor).split(":")[0]
-            if prefix in KIND_PREFIXES:
-                return KIND_PREFIXES[prefix]
-        return "other"
+    def describe(self, iris) -> dict[str, Entity]:
+        """The :class:`Entity` of each IRI, read from the store in one query and a few for the kinds.
+
+        Examples
+        --------
+        >>> onto = Ontology.load()
+        >>> found = onto.describe(["http://purl.obolibrary.org/obo/CCUT_0001004"])
+        >>> found["http://purl.obolibrary.org/obo/CCUT_0001004"].kind
+        'form'
+        """
+        iris = list(dict.fromkeys(map(str, iris)))
+        subjects = "FILTER isIRI(?s)" if len(iris) > _DESCRIBE_ALL else values_block("s", iris)
+        fields: dict[str, dict[str, list]] = {iri: {} for iri in iris}
+        for s, p, o in self.select(f"SELECT ?s ?p ?o WHERE {{ {values_block('p', _ENTITY_FIELDS)} ?s ?p ?o {subjects} }}"):
+            if s.value in fields:
+                fields[s.value].setdefault(p.value, []).append(o)
+        kinds = self.kinds(iris)
+        found = {}
+        for iri, values in fields.items():
+            definition = values.get(IAO_DEFINITION)
+            synonyms = tuple(sorted((o.value, scope) for p, scope in SYNONYM_PROPERTIES.items() for o in values.get(p, ())))
+            xrefs = tuple(sorted(o.value for o in values.get(HAS_DBXREF, ())))
+            found[iri] = Entity(iri, self.curie(iri), _pick_label(values.get(RDFS_LABEL, ())), kinds[iri],
+                                definition[0].value if definition else None, synonyms, xrefs)
+        return found
 
     def entity(self, iri) -> Entity:
         """The :class:`Entity` for an IRI."""
-        from rdflib import URIRef
-
-        node = URIRef(str(iri))
-        definition = self.graph.value(node, URIRef(IAO_DEFINITION))
-        synonyms = tuple(
-            sorted((str(o), scope) for p, scope in SYNONYM_PROPERTIES.items() for o in self.graph.objects(node, URIRef(p)))
-        )
-        xrefs = tuple(sorted(str(o) for o in self.graph.objects(node, URIRef(OBOINOWL + "hasDbXref"))))
-        return Entity(str(iri), self.curie(iri), self.label(iri), self.kind(iri),
-                      str(definition) if definition is not None else None, synonyms, xrefs)
+        return self.describe([iri])[str(iri)]
 
     def entities(self, kind: str | None = None) -> list[Entity]:
         """Every named class, individual and relation, or those of one kind, sorted by label.
@@ -438,23 +473,15 @@ class Ontology:
         """
         if kind is not None and kind not in KINDS:
             raise UnknownTermError(kind, difflib.get_close_matches(kind, KINDS, n=3))
-        found = [self.entity(iri) for iri in self._named_entities]
+        found = list(self.describe(self._named_entities).values())
         if kind is not None:
             found = [e for e in found if e.kind == kind]
         return sorted(found, key=lambda e: ((e.label or e.curie).lower(), e.curie))
 
     # ---------------------------------------------------------------- lookup
-    @cached_property
-    def _names(self) -> dict[str, set[str]]:
-        """Lower-cased labels and synonyms -> IRIs."""
-        from rdflib import RDFS, URIRef
-
-        names: dict[str, set[str]] = {}
-        for prop in [RDFS.label, *map(URIRef, SYNONYM_PROPERTIES)]:
-            for subject, name in self.graph.subject_objects(prop):
-                if isinstance(subject, URIRef):
-                    names.setdefault(str(name).lower(), set()).add(str(subject))
-        return names
+    def _names_query(self, condition: str = "") -> str:
+        return (f"SELECT DISTINCT ?s ?name WHERE {{ {values_block('p', [RDFS_LABEL, *SYNONYM_PROPERTIES])} "
+                f"?s ?p ?name FILTER (isIRI(?s){condition}) }}")
 
     def lookup(self, term: str) -> Entity:
         """Find one entity by label, synonym, CURIE or IRI (case-insensitive for names).
@@ -469,7 +496,7 @@ class Ontology:
         >>> onto.lookup("http://purl.obolibrary.org/obo/CCUT_0001004").label
         'calciphylaxis'
         """
-        from rdflib import URIRef
+        import pyoxigraph as ox
 
         term = term.strip()
         candidates: list[str] = []
@@ -478,47 +505,51 @@ class Ontology:
         elif ":" in term and " " not in term:
             iri = self.expand(term)
             candidates = [iri] if iri else []
-        if candidates and (URIRef(candidates[0]), None, None) in self.graph:
-            return self.entity(candidates[0])
-        matches = self._names.get(term.lower(), set())
+        if candidates:
+            try:
+                subject = ox.NamedNode(candidates[0])
+            except ValueError:
+                subject = None
+            if subject is not None and next(self.store.quads_for_pattern(subject, None, None, ox.DefaultGraph()), None):
+                return self.entity(candidates[0])
+        # The term goes in as a literal written by Oxigraph (escaped), never as query text.
+        wanted = str(ox.Literal(term.lower()))
+        matches = {s.value for s, _ in self.select(self._names_query(f" && LCASE(STR(?name)) = {wanted}"))}
         if matches:
             # Prefer the entity whose label (not synonym) matches, then project terms.
             best = sorted(matches, key=lambda iri: ((self.label(iri) or "").lower() != term.lower(), not iri.startswith(CCUT), iri))
             return self.entity(best[0])
-        suggestions = difflib.get_close_matches(term.lower(), list(self._names), n=3, cutoff=0.6)
+        names = {name.value.lower() for _, name in self.select(self._names_query())}
+        suggestions = difflib.get_close_matches(term.lower(), sorted(names), n=3, cutoff=0.6)
         raise UnknownTermError(term, suggestions)
 
     # ---------------------------------------------------------------- summary
     def metadata(self) -> dict:
         """Title, description, version, licence and source of the ontology header."""
-        from rdflib import OWL, RDF, URIRef
-
-        header = next(iter(self.graph.subjects(RDF.type, OWL.Ontology)), None)
-        if header is None:
+        headers = self.select(f"SELECT ?h WHERE {{ ?h a <{OWL}Ontology> }} LIMIT 1")
+        if not headers:
             return {}
+        header = headers[0][0]
         dc = "http://purl.org/dc/terms/"
 
         def value(prop):
-            v = self.graph.value(header, URIRef(prop))
-            return str(v) if v is not None else None
+            found = self._objects(header, prop)
+            return found[0].value if found else None
 
         return {
-            "iri": str(header),
+            "iri": header.value,
             "title": value(dc + "title"),
             "description": value(dc + "description"),
-            "version_iri": value(str(OWL.versionIRI)),
-            "version": value(str(OWL.versionInfo)),
+            "version_iri": value(OWL + "versionIRI"),
+            "version": value(OWL + "versionInfo"),
             "license": value(dc + "license"),
             "source": value(dc + "source"),
         }
 
     def counts(self) -> dict[str, int]:
         """Number of triples, of entities of each kind, of cited axioms and of qualified statements."""
-        from kgtools import provenance
-
-        counts = {"triples": len(self.graph)}
-        for entity in self.entities():
-            counts[entity.kind] = counts.get(entity.kind, 0) + 1
+        counts = {"triples": len(self.store)}
+        counts.update(Counter(entity.kind for entity in self.entities()))
         citations = provenance.citations(self)
         counts["cited axioms"] = sum(1 for c in citations if c.kind == "axiom")
         counts["qualified statements"] = sum(1 for c in citations if c.kind == "statement")
@@ -540,6 +571,6 @@ class Ontology:
         # Oxigraph's serialisers, not rdflib's: rdflib's Turtle writer can write an
         # RDF list twice (inline and by label), which changes the graph read back.
         prefixes = dict(load_prefixes(), obo=OBO)
-        data = ox.serialize(oxigraph_triples(self.graph), format=getattr(ox.RdfFormat, FORMATS[fmt]),
-                            prefixes=None if fmt == "nt" else prefixes)
+        data = self.store.dump(format=getattr(ox.RdfFormat, FORMATS[fmt]), from_graph=ox.DefaultGraph(),
+                               prefixes=None if fmt == "nt" else prefixes)
         return data.decode("utf-8")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from kgtools import resources
 from kgtools.errors import InputError
-from kgtools.ontology import CCUT, IAO_DEFINITION, SYNONYM_PROPERTIES, Ontology
+from kgtools.vocabulary import CCUT, IAO_DEFINITION, OWL, RDF_TYPE, SYNONYM_PROPERTIES
 
 SOURCE_LINE = CCUT + "0000001"
 SOURCE_QUOTE = CCUT + "0000002"
@@ -65,8 +65,12 @@ class Citation:
     note: str | None
 
 
-def citations(onto: Ontology) -> list[Citation]:
-    """Every cited axiom and qualified statement of the ontology.
+def citations(onto) -> list[Citation]:
+    """Every cited axiom and qualified statement of an :class:`~kgtools.ontology.Ontology`.
+
+    One query asks the store for the annotations of every node that cites a
+    source line; a node that is both an ``owl:Axiom`` and a qualified
+    statement gives one citation of each kind.
 
     Examples
     --------
@@ -75,31 +79,35 @@ def citations(onto: Ontology) -> list[Citation]:
     >>> any(c.kind == "statement" and 61 in c.lines for c in cited)
     True
     """
-    from rdflib import OWL, RDF, URIRef
+    fields = {
+        "axiom": (OWL + "annotatedSource", OWL + "annotatedProperty", OWL + "annotatedTarget"),
+        "statement": (STATEMENT_SUBJECT, STATEMENT_RELATION, STATEMENT_OBJECT),
+    }
+    types = {OWL + "Axiom": "axiom", QUALIFIED_STATEMENT: "statement"}
+    wanted = [RDF_TYPE, SOURCE_LINE, SOURCE_QUOTE, EVIDENCE, HEDGE, CURATOR_COMPLETION, CURATION_NOTE,
+              *fields["axiom"], *fields["statement"]]
+    rows = onto.select(f"""SELECT DISTINCT ?node ?p ?v WHERE {{
+        ?node <{SOURCE_LINE}> [] .
+        VALUES ?p {{ {" ".join(f"<{p}>" for p in wanted)} }}
+        ?node ?p ?v }}""")
+    annotations: dict = {}
+    for node, prop, value in rows:
+        annotations.setdefault(node, {}).setdefault(prop.value, []).append(value)
 
-    graph = onto.graph
+    def one(values, prop):
+        found = sorted(v.value for v in values.get(prop, ()))
+        return found[0] if found else None
+
     found = []
-
-    def one(node, prop):
-        value = graph.value(node, URIRef(prop))
-        return str(value) if value is not None else None
-
-    def cite(kind, node, subject, relation, target):
-        lines = tuple(sorted(int(v) for v in graph.objects(node, URIRef(SOURCE_LINE))))
-        if not lines:
-            return
-        quotes = tuple(sorted(str(v) for v in graph.objects(node, URIRef(SOURCE_QUOTE))))
-        evidence = one(node, EVIDENCE)
-        found.append(Citation(kind, str(subject), str(relation), str(target), lines, quotes,
-                              onto.curie(evidence) if evidence else None, one(node, HEDGE),
-                              one(node, CURATOR_COMPLETION), one(node, CURATION_NOTE)))
-
-    for node in graph.subjects(RDF.type, OWL.Axiom):
-        cite("axiom", node, graph.value(node, OWL.annotatedSource), graph.value(node, OWL.annotatedProperty),
-             graph.value(node, OWL.annotatedTarget))
-    for node in graph.subjects(RDF.type, URIRef(QUALIFIED_STATEMENT)):
-        cite("statement", node, graph.value(node, URIRef(STATEMENT_SUBJECT)), graph.value(node, URIRef(STATEMENT_RELATION)),
-             graph.value(node, URIRef(STATEMENT_OBJECT)))
+    for values in annotations.values():
+        for kind in sorted({types[t.value] for t in values.get(RDF_TYPE, ()) if t.value in types}):
+            subject, relation, target = (one(values, prop) for prop in fields[kind])
+            evidence = one(values, EVIDENCE)
+            found.append(Citation(kind, str(subject), str(relation), str(target),
+                                  tuple(sorted(int(v.value) for v in values[SOURCE_LINE])),
+                                  tuple(sorted(v.value for v in values.get(SOURCE_QUOTE, ()))),
+                                  onto.curie(evidence) if evidence else None, one(values, HEDGE),
+                                  one(values, CURATOR_COMPLETION), one(values, CURATION_NOTE)))
     return sorted(found, key=lambda c: (c.lines, c.kind, c.subject, c.relation, c.target))
 
 
@@ -171,7 +179,7 @@ class CoverageReport:
         }
 
 
-def coverage(onto: Ontology, source: str | Path | None = None) -> CoverageReport:
+def coverage(onto, source: str | Path | None = None) -> CoverageReport:
     """Which content lines of the source text the ontology cites, and how often.
 
     Examples
@@ -210,7 +218,7 @@ class Claim:
                 "lines": list(self.lines), "evidence": self.evidence}
 
 
-def claims_about(onto: Ontology, iri: str) -> list[Claim]:
+def claims_about(onto, iri: str) -> list[Claim]:
     """What the ontology says of an entity, each claim with its hedge and source lines.
 
     Class axioms and cited comments are included (the definition and synonyms

@@ -1,0 +1,432 @@
+"""The store of record: RDF files read once into an Oxigraph store, which every command then asks.
+
+Small inputs (the packaged ontology, a curator's extension) are parsed into
+an in-memory :class:`pyoxigraph.Store`: that takes milliseconds. Inputs of
+:data:`PERSIST_BYTES` or more (an ontology merged into the HPO) are loaded
+once into an on-disk store in a cache directory, keyed by what the store is
+made of -- the SHA-256 of each file's bytes, its format and base IRI, the
+versions of this layout and of Oxigraph -- and later commands open that
+store read-only instead of parsing the files again. Any change of a file
+gives another key, so a store is used only while it is current.
+
+A store is built in a temporary directory beside the others and renamed
+into place when complete, so no reader ever sees half a store (two
+processes building the same one: the first rename wins, the other drops
+its copy). Each process holds a shared lock on the stores it opened; the
+cleaner keeps the :data:`MAX_STORES` most recently used and removes an older
+one only when it can take that lock exclusively, that is when nobody has it
+open. The cache directory is ``$XDG_CACHE_HOME/kgtools/stores`` (by default
+``~/.cache/kgtools/stores``), or the one given.
+
+Examples
+--------
+>>> from kgtools.resources import ontology_path
+>>> store, location = open_store([ontology_path()])
+>>> len(store) > 1000, location
+(True, None)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from kgtools.errors import InputError
+
+#: RDF formats, by the names the command line uses, with Oxigraph's name for them.
+FORMATS = {"ttl": "TURTLE", "owl": "RDF_XML", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
+#: RDF file extensions, with the format each stands for.
+EXTENSIONS = {".ttl": "ttl", ".owl": "owl", ".rdf": "owl", ".xml": "owl", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld"}
+#: Inputs of at least this many bytes in all are kept in a persistent store; smaller ones are parsed in memory.
+PERSIST_BYTES = 4 * 2**20
+#: How many persistent stores the cache keeps (the most recently used ones).
+MAX_STORES = 4
+#: The version of the on-disk layout: a store made by another version is never used.
+_LAYOUT = "kgtools-store-1"
+#: Unfinished builds older than this (seconds) were left by a process that died: the cleaner removes them.
+_STALE_BUILD = 24 * 3600
+_LOCKS: dict[str, int] = {}  # store key -> the descriptor of its lock file, held while this process runs
+
+
+def rdf_format(path: str | Path, fmt: str | None = None):
+    """The :class:`pyoxigraph.RdfFormat` of a file: ``fmt`` (a key of :data:`FORMATS`) or its extension's.
+
+    Examples
+    --------
+    >>> rdf_format("merged.owl")
+    <RdfFormat RDF/XML>
+    """
+    import pyoxigraph as ox
+
+    path = Path(path)
+    fmt = fmt or EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: unknown RDF format (expected one of {', '.join(sorted(EXTENSIONS))})")
+    return getattr(ox.RdfFormat, FORMATS[fmt])
+
+
+def base_iri(path: str | Path) -> str:
+    """The base IRI relative IRIs of a file resolve against: the file's own ``file:`` URI."""
+    return Path(path).resolve().as_uri()
+
+
+def syntax_error(path: str | Path, err: SyntaxError, data: bytes | None = None, fmt: str | None = None) -> InputError:
+    """An Oxigraph syntax error as one line naming the file, line and column.
+
+    Oxigraph's RDF/XML errors carry no position: then the XML reader rdflib
+    uses finds it in ``data`` (the file's bytes, read again when not given).
+
+    Examples
+    --------
+    >>> err = SyntaxError("Parser error at line 6 column 1: unexpected token")
+    >>> err.lineno, err.offset = 6, 1
+    >>> syntax_error("bad.ttl", err).message
+    'bad.ttl:6:1: syntax error at line 6, column 1: unexpected token'
+    """
+    message = err.msg.split(": ", 1)[-1] if err.msg.startswith("Parser error at") else err.msg
+    line, column = err.lineno, err.offset
+    if not line and (fmt or EXTENSIONS.get(Path(path).suffix.lower())) == "owl":
+        line, column, message = _rdfxml_error_position(data if data is not None else Path(path).read_bytes(), message)
+    message = _shorten(message)
+    if not line:
+        return InputError(f"{path}: RDF/XML error: {message}")
+    return InputError(f"{path}:{line}:{column}: syntax error at line {line}, column {column}: {message}")
+
+
+def _rdfxml_error_position(data: bytes, message: str) -> tuple[int | None, int | None, str]:
+    """Line and column (1-based) of the first RDF/XML error in ``data``, and what it is.
+
+    An XML error (not well-formed, an unbound prefix) is told in the XML
+    reader's words; an RDF/XML error keeps ``message``, Oxigraph's words.
+    """
+    import io
+    from xml.sax import SAXParseException
+    from xml.sax.xmlreader import InputSource
+
+    import rdflib
+    from rdflib.plugins.parsers.rdfxml import create_parser
+
+    source = InputSource("data")
+    source.setByteStream(io.BytesIO(data))
+    reader = create_parser(source, rdflib.Graph())
+    rdflib_log = logging.getLogger("rdflib")
+    level = rdflib_log.level
+    rdflib_log.setLevel(logging.ERROR)  # rdflib warns of each odd IRI; the one error is what is said
+    try:
+        reader.parse(source)
+    except SAXParseException as err:
+        return err.getLineNumber(), err.getColumnNumber() + 1, err.getMessage()
+    except Exception:  # noqa: BLE001 -- an RDF/XML error: where the reader stopped is where it is
+        return reader.getLineNumber(), reader.getColumnNumber() + 1, message
+    finally:
+        rdflib_log.setLevel(level)
+    return None, None, message
+
+
+def _shorten(message: str, limit: int = 120) -> str:
+    """A parser's message on one line, without a long echo of the input."""
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[:limit] + "…"
+
+
+class BufferLimitError(InputError):
+    """Oxigraph's parsers hold one term in a buffer of at most 16 MiB: a longer literal does not fit."""
+
+
+def parse_with_rdflib(path: Path):
+    """Parse with rdflib, which has no limit on the length of a term (but is slower than Oxigraph)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    fmt = {"ttl": "turtle", "owl": "xml", "nt": "nt", "jsonld": "json-ld"}[EXTENSIONS[path.suffix.lower()]]
+    try:
+        graph.parse(path, format=fmt)
+    except Exception as err:  # noqa: BLE001 -- rdflib's parsers raise many types; each becomes one line
+        raise InputError(f"{path}: syntax error: {_shorten(str(err))}") from None
+    return graph
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+
+
+def parse_triples(path: str | Path, data: bytes | None = None, fmt: str | None = None):
+    """Parse an RDF file with Oxigraph, yielding :class:`pyoxigraph.Triple` objects.
+
+    ``fmt`` (a key of :data:`FORMATS`) follows the extension unless given;
+    ``data`` is the file's content unless given (RDF made from another
+    syntax, named by ``path`` in messages). A missing file or a syntax error
+    raises :class:`InputError` naming the file, line and column; a term
+    longer than Oxigraph takes, :class:`BufferLimitError`.
+
+    Examples
+    --------
+    >>> from kgtools.resources import ontology_path
+    >>> next(parse_triples(ontology_path())).subject.value
+    'http://purl.obolibrary.org/obo/ccut.owl'
+    """
+    import pyoxigraph as ox
+
+    path = Path(path)
+    rdf = rdf_format(path, fmt)
+    from_file = data is None  # otherwise a line and column would be those of the RDF made from the file
+    if from_file:
+        _file_size(path)
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    try:
+        for quad in ox.parse(data, format=rdf, base_iri=base_iri(path)):
+            yield quad.triple
+    except SyntaxError as err:
+        if not from_file:
+            message = err.msg.split(": ", 1)[-1] if err.msg.startswith("Parser error at") else err.msg
+            raise InputError(f"{path}: the RDF made from it does not parse: {_shorten(message)}") from None
+        raise syntax_error(path, err, data, fmt) from None
+    except MemoryError as err:
+        raise BufferLimitError(f"{path}: a term longer than Oxigraph's parser takes ({err})") from None
+
+
+def oxigraph_triples(graph) -> list:
+    """The triples of an :class:`rdflib.Graph` as :class:`pyoxigraph.Triple` objects.
+
+    Examples
+    --------
+    >>> import rdflib
+    >>> g = rdflib.Graph().parse(data="<http://e/a> <http://e/b> 'c' .", format="turtle")
+    >>> oxigraph_triples(g)[0].object.value
+    'c'
+    """
+    import pyoxigraph as ox
+
+    cache: dict = {}
+
+    def term(node):
+        found = cache.get(node)
+        if found is None:
+            found = cache[node] = oxigraph_term(node)
+        return found
+
+    return [ox.Triple(term(s), term(p), term(o)) for s, p, o in graph]
+
+
+def oxigraph_term(node):
+    """An rdflib term as the equal :mod:`pyoxigraph` term.
+
+    Examples
+    --------
+    >>> import rdflib
+    >>> oxigraph_term(rdflib.Literal("calcinosis", lang="en"))
+    <Literal value=calcinosis language=en>
+    """
+    import pyoxigraph as ox
+    import rdflib
+
+    if isinstance(node, rdflib.URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, rdflib.BNode):
+        return ox.BlankNode(str(node))
+    if node.language:
+        return ox.Literal(str(node), language=node.language)
+    if node.datatype:
+        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+    return ox.Literal(str(node))
+
+
+def _load_files(store, paths: list[Path], bulk: bool) -> None:
+    """Parse each file into the default graph of ``store``; each file's blank nodes are its own.
+
+    A file with a term longer than Oxigraph's parser takes is read by rdflib instead.
+    """
+    import pyoxigraph as ox
+
+    for path in paths:
+        load = store.bulk_load if bulk else store.load
+        try:
+            load(path=str(path), format=rdf_format(path), base_iri=base_iri(path))
+        except SyntaxError as err:
+            raise syntax_error(path, err) from None
+        except MemoryError:
+            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in oxigraph_triples(parse_with_rdflib(path)))
+        except OSError as err:
+            raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
+
+
+def cache_directory() -> Path:
+    """Where persistent stores are kept: ``$XDG_CACHE_HOME/kgtools/stores``, or ``~/.cache/kgtools/stores``.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["XDG_CACHE_HOME"] = "/var/cache/me"
+    >>> str(cache_directory())
+    '/var/cache/me/kgtools/stores'
+    >>> del os.environ["XDG_CACHE_HOME"]
+    """
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG specification: a relative path is invalid and is ignored.
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return root / "kgtools" / "stores"
+
+
+def store_key(paths: list[Path]) -> str:
+    """The key of the store made of ``paths``: a digest of their bytes, formats and base IRIs, and of the versions.
+
+    Examples
+    --------
+    >>> from kgtools.resources import ontology_path
+    >>> len(store_key([ontology_path()]))
+    32
+    """
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{_LAYOUT}\0{version('pyoxigraph')}\0".encode())
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                content = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError as err:
+            raise InputError(f"{path}: cannot read ({err.strerror})") from None
+        digest.update(f"{rdf_format(path)}\0{base_iri(path)}\0{content}\0".encode())
+    return digest.hexdigest()[:32]
+
+
+def open_store(paths, cache: str | Path | None = None):
+    """The store of record for the RDF files ``paths``, and where it lies on disk (None: in memory).
+
+    With ``cache`` (a directory), or when the files make :data:`PERSIST_BYTES`
+    or more, the store is the persistent one for these files in ``cache``
+    (default :func:`cache_directory`), built on first use and opened
+    read-only after; otherwise the files are parsed into memory.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kgtools.resources import ontology_path
+    >>> cache = tempfile.mkdtemp()
+    >>> first, location = open_store([ontology_path()], cache)
+    >>> again, same = open_store([ontology_path()], cache)
+    >>> location == same, len(first) == len(again)
+    (True, True)
+    """
+    import pyoxigraph as ox
+
+    paths = [Path(p) for p in paths]
+    size = sum(_file_size(path) for path in paths)
+    if cache is None and size < PERSIST_BYTES:
+        store = ox.Store()
+        _load_files(store, paths, bulk=False)
+        return store, None
+    root = Path(cache) if cache is not None else cache_directory()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"{root}: cannot make the store directory ({err.strerror})") from None
+    key = store_key(paths)
+    location = root / key
+    _hold(root, key)
+    if not location.is_dir():
+        _build(root, key, paths)
+    try:
+        store = ox.Store.read_only(str(location))
+    except OSError as err:
+        raise InputError(f"{location}: cannot open the store ({err})") from None
+    os.utime(location)  # most recently used: the last the cleaner would remove
+    _clean(root)
+    return store, location
+
+
+def _lock_path(root: Path, key: str) -> Path:
+    return root / f".{key}.lock"
+
+
+def _hold(root: Path, key: str) -> None:
+    """Take (and keep, while this process runs) a shared lock on the store ``key``: the cleaner leaves it alone."""
+    import fcntl
+
+    if key in _LOCKS:
+        return
+    while True:
+        lock = _lock_path(root, key)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        try:
+            same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            _LOCKS[key] = fd
+            return
+        os.close(fd)  # the cleaner removed this lock (and its store) meanwhile: take the new one
+
+
+def _build(root: Path, key: str, paths: list[Path]) -> None:
+    """Load ``paths`` into a new on-disk store, in a temporary directory renamed into place when complete."""
+    import pyoxigraph as ox
+
+    building = Path(tempfile.mkdtemp(dir=root, prefix=f".{key}.", suffix=".build"))
+    try:
+        store = ox.Store(str(building))
+        _load_files(store, paths, bulk=True)
+        store.flush()
+        del store  # closed: a read-only open may follow
+        (building / "kgtools-inputs.json").write_text(json.dumps(
+            {"layout": _LAYOUT, "inputs": [str(p.resolve()) for p in paths]}, indent=1) + "\n")
+        try:
+            os.rename(building, root / key)
+        except OSError:
+            if not (root / key).is_dir():
+                raise
+            shutil.rmtree(building, ignore_errors=True)  # another process made the same store first
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
+def _clean(root: Path) -> None:
+    """Remove the least recently used stores beyond :data:`MAX_STORES` that no process holds, and dead builds."""
+    import fcntl
+
+    stores, now = [], time.time()
+    for entry in root.iterdir():
+        try:
+            modified = entry.stat().st_mtime
+        except FileNotFoundError:
+            continue
+        if entry.name.endswith((".build", ".removed")) and now - modified > _STALE_BUILD:
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.is_dir() and not entry.name.startswith("."):
+            stores.append((modified, entry))
+    for _, entry in sorted(stores, reverse=True)[MAX_STORES:]:
+        key = entry.name
+        if key in _LOCKS:
+            continue
+        lock = _lock_path(root, key)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # in use
+        try:
+            doomed = root / f".{key}.{os.getpid()}.removed"
+            os.rename(entry, doomed)
+            os.unlink(lock)
+        except OSError:
+            doomed = None
+        finally:
+            os.close(fd)
+        if doomed is not None:
+            shutil.rmtree(doomed, ignore_errors=True)
