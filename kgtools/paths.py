@@ -28,7 +28,7 @@ shows each step with its own arrow; :func:`explain` orients them by
 
 Examples
 --------
->>> from kgtools.ontology import Ontology
+>>> from kgtools.ontology import Ontology, values_block
 >>> G = project(Ontology.load())
 >>> G.nodes["CCUT:0001004"]["label"], G.nodes["CCUT:0001004"]["kind"]
 ('calciphylaxis', 'form')
@@ -42,8 +42,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kgtools import provenance
 from kgtools.errors import InputError
-from kgtools.ontology import Ontology
+from kgtools.ontology import Ontology, values_block
+from kgtools.vocabulary import OWL, RDF, RDFS_SUBCLASS_OF
 
 IS_A = "is a"
 #: Entity kinds that are part of the vocabulary of annotations, not of the domain.
@@ -121,7 +123,7 @@ class Path:
 
         Examples
         --------
-        >>> from kgtools.ontology import Ontology
+        >>> from kgtools.ontology import Ontology, values_block
         >>> G = project(Ontology.load())
         >>> find_paths(G, "CCUT:0003006", "CCUT:0003003")[0].text(G, cite=True)
         'renal failure --causes or contributes to condition (line 31)--> renal hyperparathyroidism'
@@ -143,7 +145,7 @@ class Path:
 
         Examples
         --------
-        >>> from kgtools.ontology import Ontology
+        >>> from kgtools.ontology import Ontology, values_block
         >>> G = project(Ontology.load())
         >>> print(find_paths(G, "CCUT:0003006", "CCUT:0003003")[0].describe(G))
         renal failure (CCUT:0003006, condition)
@@ -211,7 +213,7 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology
+    >>> from kgtools.ontology import Ontology, values_block
     >>> G = project(Ontology.load())
     >>> d = G.edges["CCUT:0003006", "CCUT:0003003", "causes or contributes to condition"]
     >>> d["lines"], d["evidence"], d["asserted"]
@@ -228,57 +230,46 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
     >>> nx.write_graphml(plain_copy(G), io.BytesIO())
     """
     import networkx as nx
-    from rdflib import OWL, RDF, RDFS, URIRef
 
-    from kgtools import provenance
-
-    graph = onto.graph
     wanted = _relation_filter(onto, relations)
-    G = nx.MultiDiGraph()
-    labels: dict = {}
+    edges = _axiom_edges(onto) + _assertion_edges(onto) + (_statement_edges(onto) if hedged else [])
+    kinds = onto.kinds([iri for edge in edges for iri in (edge[0], edge[2])] + onto._named_entities)
 
-    def add_node(iri) -> str:
-        curie = onto.curie(iri)
-        if curie not in G:
-            entity = onto.entity(iri)
-            G.add_node(curie, label=entity.label or curie, curie=curie, iri=str(iri), kind=entity.kind,
-                       definition=entity.definition or "", xrefs=list(entity.xrefs),
-                       synonyms=[text for text, _ in entity.synonyms])
-        return curie
+    def named(iri) -> bool:
+        return iri is not None and kinds.get(iri, "other") not in _NOT_NODES
+
+    labels: dict[str, tuple[str, str]] = {}
 
     def relation_name(prop) -> tuple[str, str]:
-        if prop == RDFS.subClassOf or prop == OWL.equivalentClass:
+        if prop in (RDFS_SUBCLASS_OF, _EQUIVALENT_CLASS):
             return IS_A, "rdfs:subClassOf"
         if prop not in labels:
-            labels[prop] = onto.label(prop) or onto.curie(prop)
-        return labels[prop], onto.curie(prop)
+            labels[prop] = (onto.label(prop) or onto.curie(prop), onto.curie(prop))
+        return labels[prop]
 
-    def targets(expression):
-        """(property or None, named class, the CURIEs of its union or ()) for each named target of a class expression."""
-        if isinstance(expression, URIRef):
-            return [(None, expression, ())]
-        prop = graph.value(expression, OWL.onProperty)
-        filler = graph.value(expression, OWL.someValuesFrom)
-        if prop is not None and filler is not None:
-            # A nested restriction (some P some Q some C) has no single relation: it is left out.
-            return [(prop, t, union) for inner, t, union in targets(filler) if inner is None]
-        members = graph.value(expression, OWL.unionOf)
-        if members is not None:
-            named_members = [m for m in graph.items(members) if isinstance(m, URIRef)]
-            return [(None, m, tuple(onto.curie(n) for n in named_members)) for m in named_members]
-        members = graph.value(expression, OWL.intersectionOf)
-        if members is not None:
-            return [t for m in graph.items(members) for t in targets(m)]
-        return []
+    kept = []
+    for subject, prop, obj, citation_key, asserted, union in edges:
+        if named(subject) and named(obj):
+            name, curie = relation_name(prop)
+            if wanted is None or name in wanted:
+                kept.append((subject, name, curie, obj, citation_key, asserted, union))
+    lonely = [iri for iri in onto._named_entities if named(iri) and kinds[iri] in _DOMAIN_KINDS]
+    entities = onto.describe([iri for edge in kept for iri in (edge[0], edge[3])] + lonely)
+
+    G = nx.MultiDiGraph()
+
+    def add_node(iri) -> str:
+        entity = entities[iri]
+        if entity.curie not in G:
+            G.add_node(entity.curie, label=entity.label or entity.curie, curie=entity.curie, iri=iri, kind=entity.kind,
+                       definition=entity.definition or "", xrefs=list(entity.xrefs),
+                       synonyms=[text for text, _ in entity.synonyms])
+        return entity.curie
 
     cited: dict[tuple, list] = {}
     for citation in provenance.citations(onto):
         cited.setdefault((citation.subject, citation.relation, citation.target), []).append(citation)
-
-    def add_edge(subject, prop, obj, citation_key, asserted: bool, union: tuple = ()):
-        name, curie = relation_name(prop)
-        if wanted is not None and name not in wanted:
-            return
+    for subject, name, curie, obj, citation_key, asserted, union in kept:
         found = cited.get(citation_key, [])
         s, o = add_node(subject), add_node(obj)
         data = {"relation": name, "relation_curie": curie, "lines": sorted({n for c in found for n in c.lines}),
@@ -286,7 +277,8 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
                 "evidence": next((c.evidence for c in found if c.evidence), None),
                 "hedge": next((onto.label(c.hedge) for c in found if c.hedge), None),
                 "completion": next((c.completion for c in found if c.completion), None),
-                "asserted": asserted, "hedged": not asserted, "union": bool(union), "union_of": list(union)}
+                "asserted": asserted, "hedged": not asserted, "union": bool(union),
+                "union_of": [onto.curie(m) for m in union]}
         if G.has_edge(s, o, name):
             # The same relation stated twice (an axiom and a qualified statement, or two axioms) is
             # one edge: asserted if either is, with the hedge of the asserted one and both citations.
@@ -298,51 +290,95 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
                         evidence=first["evidence"] or second["evidence"],
                         completion=first["completion"] or second["completion"])
         G.add_edge(s, o, key=name, **data)
-
-    is_node = {}
-
-    def named(node) -> bool:
-        if not isinstance(node, URIRef):
-            return False
-        if node not in is_node:
-            is_node[node] = onto.kind(node) not in _NOT_NODES
-        return is_node[node]
-
-    for prop in (RDFS.subClassOf, OWL.equivalentClass):
-        for subject, expression in sorted(graph.subject_objects(prop)):
-            if not named(subject):
-                continue
-            for restriction_prop, target, union in targets(expression):
-                if named(target) and target != subject:
-                    add_edge(subject, restriction_prop or prop, target, (str(subject), str(prop), str(expression)),
-                             asserted=True, union=union)
-    object_properties = set(graph.subjects(RDF.type, OWL.ObjectProperty))
-    for prop in sorted(object_properties):
-        for subject, obj in sorted(graph.subject_objects(prop)):
-            if named(subject) and named(obj):
-                add_edge(subject, prop, obj, (str(subject), str(prop), str(obj)), asserted=True)
-    if hedged:
-        statement = URIRef(provenance.QUALIFIED_STATEMENT)
-        for node in sorted(graph.subjects(RDF.type, statement)):
-            subject = graph.value(node, URIRef(provenance.STATEMENT_SUBJECT))
-            prop = graph.value(node, URIRef(provenance.STATEMENT_RELATION))
-            obj = graph.value(node, URIRef(provenance.STATEMENT_OBJECT))
-            if named(subject) and named(obj) and prop is not None:
-                add_edge(subject, prop, obj, (str(subject), str(prop), str(obj)), asserted=False)
-    for iri in onto._named_entities:
-        if named(URIRef(iri)) and onto.kind(iri) in _DOMAIN_KINDS:
-            add_node(iri)
+    for iri in lonely:
+        add_node(iri)
     return G
+
+
+# An edge before it is kept: (subject IRI, property IRI, object IRI, the key of its citation, asserted,
+# the IRIs of the union it is a member of or ()).
+_EQUIVALENT_CLASS = OWL + "equivalentClass"
+_EXPRESSION_LINKS = (OWL + "onProperty", OWL + "someValuesFrom", OWL + "unionOf", OWL + "intersectionOf",
+                     RDF + "first", RDF + "rest")
+
+
+def _axiom_edges(onto: Ontology) -> list[tuple]:
+    """The edges of the class axioms: ``is a`` to named classes, and one per named target of a class expression.
+
+    Two queries: the subclass and equivalence axioms of named classes, and
+    the blank nodes of the class expressions they point to (restrictions,
+    unions, intersections and their lists), read whole into a dict.
+    """
+    import pyoxigraph as ox
+
+    axioms = onto.select(f"""SELECT ?s ?p ?e WHERE {{
+        {values_block('p', [RDFS_SUBCLASS_OF, _EQUIVALENT_CLASS])} ?s ?p ?e FILTER isIRI(?s) }}""")
+    parts: dict = {}
+    for node, prop, value in onto.select(f"""SELECT DISTINCT ?b ?p ?o WHERE {{
+            {values_block('axiom', [RDFS_SUBCLASS_OF, _EQUIVALENT_CLASS])}
+            ?s ?axiom ?e FILTER (isIRI(?s) && isBlank(?e))
+            ?e ({"|".join(f"<{link}>" for link in _EXPRESSION_LINKS[1:])})* ?b FILTER isBlank(?b)
+            {values_block('p', _EXPRESSION_LINKS)} ?b ?p ?o }}"""):
+        parts.setdefault(node, {}).setdefault(prop.value, value)
+
+    def items(node) -> list:
+        found = []
+        while isinstance(node, ox.BlankNode) and node in parts and len(found) < len(parts):
+            if RDF + "first" in parts[node]:
+                found.append(parts[node][RDF + "first"])
+            node = parts[node].get(RDF + "rest")
+        return found
+
+    def targets(expression) -> list[tuple]:
+        """(property or None, named class, the IRIs of its union or ()) for each named target of a class expression."""
+        if isinstance(expression, ox.NamedNode):
+            return [(None, expression.value, ())]
+        fields = parts.get(expression, {})
+        prop, filler = fields.get(OWL + "onProperty"), fields.get(OWL + "someValuesFrom")
+        if prop is not None and filler is not None:
+            # A nested restriction (some P some Q some C) has no single relation: it is left out.
+            return [(prop.value, t, union) for inner, t, union in targets(filler) if inner is None]
+        if OWL + "unionOf" in fields:
+            members = tuple(m.value for m in items(fields[OWL + "unionOf"]) if isinstance(m, ox.NamedNode))
+            return [(None, m, members) for m in members]
+        if OWL + "intersectionOf" in fields:
+            return [t for m in items(fields[OWL + "intersectionOf"]) for t in targets(m)]
+        return []
+
+    edges = []
+    for subject, prop, expression in sorted(axioms, key=lambda row: (row[1].value != RDFS_SUBCLASS_OF, row[0].value,
+                                                                     isinstance(row[2], ox.BlankNode), row[2].value)):
+        for restriction_prop, target, union in targets(expression):
+            if target == subject.value:
+                continue
+            edges.append((subject.value, restriction_prop or prop.value, target,
+                          (subject.value, prop.value, expression.value), True, union))
+    return edges
+
+
+def _assertion_edges(onto: Ontology) -> list[tuple]:
+    """The edges of object-property assertions between named individuals (or any named entities)."""
+    rows = onto.select(f"""SELECT ?s ?p ?o WHERE {{ ?p a <{OWL}ObjectProperty> . ?s ?p ?o
+        FILTER (isIRI(?p) && isIRI(?s) && isIRI(?o)) }}""")
+    return [(s.value, p.value, o.value, (s.value, p.value, o.value), True, ())
+            for s, p, o in sorted(rows, key=lambda row: (row[1].value, row[0].value, row[2].value))]
+
+
+def _statement_edges(onto: Ontology) -> list[tuple]:
+    """The edges of the qualified statements (hedged as rare, uncertain or rejected: not asserted)."""
+    rows = onto.select(f"""SELECT ?n ?s ?p ?o WHERE {{ ?n a <{provenance.QUALIFIED_STATEMENT}> ;
+        <{provenance.STATEMENT_SUBJECT}> ?s ; <{provenance.STATEMENT_RELATION}> ?p ; <{provenance.STATEMENT_OBJECT}> ?o
+        FILTER (isIRI(?s) && isIRI(?p) && isIRI(?o)) }}""")
+    return [(s.value, p.value, o.value, (s.value, p.value, o.value), False, ())
+            for _, s, p, o in sorted(rows, key=lambda row: row[0].value)]
 
 
 def _relation_filter(onto: Ontology, relations) -> set[str] | None:
     """The relation labels and CURIEs to keep, checking each name given."""
     if relations is None:
         return None
-    from rdflib import OWL, RDF
-
     known = {IS_A: IS_A, "rdfs:subClassOf": IS_A}
-    for prop in onto.graph.subjects(RDF.type, OWL.ObjectProperty):
+    for prop in sorted(onto._relations):
         label = onto.label(prop) or onto.curie(prop)
         known[label] = label
         known[onto.curie(prop)] = label
@@ -429,7 +465,7 @@ def find_paths(G, source: str, target: str, max_len: int = 6, all_paths: bool = 
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology
+    >>> from kgtools.ontology import Ontology, values_block
     >>> G = project(Ontology.load())
     >>> path = find_paths(G, "CCUT:0003006", "CCUT:0002011")[0]
     >>> [G.nodes[n]["label"] for n in path.nodes]
@@ -477,7 +513,7 @@ def node_of(onto: Ontology, G, term: str) -> str:
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology
+    >>> from kgtools.ontology import Ontology, values_block
     >>> onto = Ontology.load()
     >>> node_of(onto, project(onto), "calciophylaxis")
     'CCUT:0001004'
@@ -497,7 +533,7 @@ def leads_to_graph(G, leads_to: dict[str, int] = LEADS_TO):
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology
+    >>> from kgtools.ontology import Ontology, values_block
     >>> L = leads_to_graph(project(Ontology.load()))
     >>> L.has_edge("CCUT:0002014", "CCUT:0001004")  # progressive calcification of small vessels -> calciphylaxis
     True
@@ -544,7 +580,7 @@ def explain(G, node: str, max_len: int = 6, leads_to: dict[str, int] = LEADS_TO)
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology
+    >>> from kgtools.ontology import Ontology, values_block
     >>> G = project(Ontology.load())
     >>> e = explain(G, "CCUT:0001004")
     >>> for p in e.upstream:
@@ -603,7 +639,7 @@ def neighbors(G, node: str, depth: int = 1) -> list[tuple[int, Step]]:
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology
+    >>> from kgtools.ontology import Ontology, values_block
     >>> G = project(Ontology.load())
     >>> [(d, s.relation, G.nodes[s.target]["label"]) for d, s in neighbors(G, "CCUT:0003006")]
     [(1, 'is a', 'condition associated with calcinosis cutis'), (1, 'occurs in patients with', 'cutaneous metastatic calcinosis'), (1, 'causes or contributes to condition', 'renal hyperparathyroidism')]
@@ -631,7 +667,7 @@ def central(G, measure: str = "degree", top: int | None = 10) -> list[tuple[str,
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology
+    >>> from kgtools.ontology import Ontology, values_block
     >>> G = project(Ontology.load())
     >>> [G.nodes[n]["label"] for n, _ in central(G, "betweenness", top=2)]
     ['metastatic calcinosis cutis', 'dystrophic calcinosis cutis']
@@ -682,7 +718,7 @@ def differential(G, findings: list[str]) -> list[tuple[str, list[Match], list[Ma
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology
+    >>> from kgtools.ontology import Ontology, values_block
     >>> onto = Ontology.load()
     >>> G = project(onto)
     >>> ranked = differential(G, ["CCUT:0005002", "CCUT:0006001"])  # panniculitis-like lesion, calcium deposit
