@@ -21,7 +21,9 @@ from pathlib import Path
 
 from kgtools import resources
 from kgtools.errors import InputError
-from kgtools.ontology import Ontology, parse_file
+from kgtools.ontology import Ontology, graph_view, parse_file, values_block
+from kgtools.provenance import STATEMENT_OBJECT, STATEMENT_RELATION, STATEMENT_SUBJECT, read_source
+from kgtools.vocabulary import CCUT, RDFS_SUBCLASS_OF
 
 SOURCE_NS = "http://purl.obolibrary.org/obo/ccut/source#"
 SHAPES_NS = "http://purl.obolibrary.org/obo/ccut/shapes#"
@@ -151,21 +153,93 @@ def validate(onto: Ontology, shapes: list[str | Path] | None = None, inference: 
     import pyshacl
     from rdflib import Graph
 
-    from kgtools.provenance import read_source
-
     if inference not in INFERENCE:
         raise InputError(f"unknown inference {inference!r}; choose one of {', '.join(INFERENCE)}")
-    # An Oxigraph-backed copy: pySHACL runs one SPARQL query per focus node and rule, which Oxigraph
-    # answers some twenty times faster than rdflib's own engine. Entailment can put literals in subject
-    # position, which Oxigraph refuses, so inference runs on rdflib's store. The copy may be changed (inplace).
-    data = Graph(store="Oxigraph" if inference == "none" else "default")
-    data += onto.graph
+    # pySHACL runs on an Oxigraph store (one SPARQL query per focus node and rule, which Oxigraph answers
+    # some twenty times faster than rdflib): the part of the ontology the packaged shapes can see, or a copy
+    # of all of it for other shapes, with the source text added. The ontology's own store is not changed.
+    data_store = shapes_module(onto) if shapes is None else _copy(onto.store)
+    data = graph_view(data_store)
+    if inference != "none":
+        # Entailment can put literals in subject position, which Oxigraph refuses: it runs on rdflib's store.
+        data, entailed = Graph(), data
+        data += entailed
     data += source_graph(read_source(source))
     shapes_graph = load_shapes(shapes)
     _, report_graph, _ = pyshacl.validate(data, shacl_graph=shapes_graph, advanced=True,
                                           inference=None if inference == "none" else inference,
                                           allow_warnings=True, abort_on_first=False, inplace=True)
     return ValidationReport(_results(onto, report_graph, shapes_graph), report_graph)
+
+
+def _copy(store):
+    import pyoxigraph as ox
+
+    copy = ox.Store()
+    copy.bulk_extend(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return copy
+
+
+def shapes_module(onto: Ontology):
+    """The part of the ontology the packaged shapes can see, in a new in-memory :class:`pyoxigraph.Store`.
+
+    The shapes target project terms (IRIs under ``CCUT_``) and the axioms and
+    qualified statements about them, and look from there at labels,
+    restrictions, annotations and superclasses. The module holds the triples
+    of every project term and of every class under one; the blank nodes
+    those triples reach, or that point at a project term (axiom annotations,
+    qualified statements, restrictions), with everything they reach and
+    whatever points at them; then, until nothing is added, the triples of
+    every named term the module mentions and of all its superclasses, with
+    the blank nodes they reach. Inside an ontology the CCUT was merged into,
+    the shapes then give the same results as on the whole graph, without
+    pySHACL walking the foreign terms.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> onto = Ontology.load()
+    >>> sorted({q.subject.value for q in onto.store} - {q.subject.value for q in shapes_module(onto)})  # the header
+    ['http://purl.obolibrary.org/obo/ccut.owl']
+    """
+    import pyoxigraph as ox
+
+    store, default = onto.store, ox.DefaultGraph()
+    module = ox.Store()
+    projects = [s.value for s, in onto.select(
+        f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), {str(ox.Literal(CCUT))})) }}")]
+    below = [x.value for x, in onto.select(
+        f"SELECT DISTINCT ?x WHERE {{ {values_block('m', projects)} ?x <{RDFS_SUBCLASS_OF}>+ ?m FILTER isIRI(?x) }}")] if projects else []
+    seen: set = set()
+    blanks: list = []
+
+    def take(node, incoming: bool = False) -> None:
+        if node in seen:
+            return
+        seen.add(node)
+        quads = list(store.quads_for_pattern(node, None, None, default))
+        if incoming:
+            quads += [q for q in store.quads_for_pattern(None, None, node, default) if isinstance(q.subject, ox.BlankNode)]
+        module.extend(quads)
+        blanks.extend(n for q in quads for n in (q.subject, q.object) if isinstance(n, ox.BlankNode) and n not in seen)
+
+    def close_blanks() -> None:
+        while blanks:
+            take(blanks.pop(), incoming=True)
+
+    for iri in dict.fromkeys(projects + below):
+        take(ox.NamedNode(iri), incoming=True)
+    close_blanks()
+    while True:
+        mentioned = {n.value for q in module for n in (q.predicate, q.object) if isinstance(n, ox.NamedNode)}
+        mentioned = [iri for iri in mentioned if ox.NamedNode(iri) not in seen]
+        if not mentioned:
+            return module
+        above = {a.value for a, in onto.select(
+            f"SELECT DISTINCT ?a WHERE {{ {values_block('m', mentioned)} ?m <{RDFS_SUBCLASS_OF}>* ?a FILTER isIRI(?a) }}")}
+        for iri in sorted(above | set(mentioned)):
+            take(ox.NamedNode(iri))
+        close_blanks()
 
 
 def _results(onto: Ontology, report, shapes) -> list[ValidationResult]:
@@ -203,8 +277,6 @@ def _subject_of(graph, node):
     """The entity a blank node is about: an axiom's source or a statement's subject."""
     from rdflib import OWL, URIRef
 
-    from kgtools.provenance import STATEMENT_SUBJECT
-
     return graph.value(node, OWL.annotatedSource) or graph.value(node, URIRef(STATEMENT_SUBJECT))
 
 
@@ -219,8 +291,6 @@ def _label(onto: Ontology, node) -> str | None:
 def _describe(onto: Ontology, node) -> str:
     """A CURIE, a literal's text, or what an axiom, statement or restriction says."""
     from rdflib import OWL, BNode, Literal, URIRef
-
-    from kgtools.provenance import STATEMENT_OBJECT, STATEMENT_RELATION
 
     graph = onto.graph
     if isinstance(node, Literal):
