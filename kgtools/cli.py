@@ -232,10 +232,10 @@ def _json(data) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _load(inputs: tuple[str, ...]):
+def _load(inputs: tuple[str, ...], store: str | None = None):
     from kgtools.ontology import Ontology
 
-    return Ontology.load(*inputs)
+    return Ontology.load(*inputs, store=store)
 
 
 input_option = click.option(
@@ -773,7 +773,9 @@ def list_queries(fmt):
 @format_option(*QUERY_FORMATS)
 @click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
               help="The embedded SPARQL engine.")
-@click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store directory (filled on first use).")
+@click.option("--store", type=click.Path(file_okay=False),
+              help="Directory of persistent Oxigraph stores: the inputs' store is built there once and reused while "
+                   "the files are unchanged. Default: the user cache directory, for large inputs.")
 @click.option("--endpoint", type=_URL(), help="Run on this SPARQL endpoint instead (e.g. http://host:7878/query).")
 @click.option("--graph", metavar="IRI",
               help="With --endpoint: the graph to query (default-graph-uri), e.g. the one `kgtools push --graph` filled.")
@@ -793,8 +795,8 @@ def query(name, params, fmt, engine, store, endpoint, graph, inputs, output):
     from kgtools import query as q
     from kgtools.remote import open_engine
 
-    onto = _load(inputs)
-    result = q.run_stored(onto, name, q.parse_params(params), open_engine(onto, engine, store, endpoint, graph))
+    onto = _load(inputs, store)
+    result = q.run_stored(onto, name, q.parse_params(params), open_engine(onto, engine, endpoint=endpoint, graph=graph))
     if fmt == "table":
         headers, rows = q.table(result, onto.curie)
         if output:

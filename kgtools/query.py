@@ -675,19 +675,15 @@ class OxigraphEngine:
 
     @classmethod
     def from_ontology(cls, onto, directory: str | Path | None = None) -> "OxigraphEngine":
-        """An engine over the ontology: in memory, or in a store directory (filled once, reused after)."""
+        """An engine over the ontology's own store, or over a store directory (filled once from it, reused after)."""
         import pyoxigraph as ox
 
-        from kgtools.ontology import oxigraph_triples
-
         if directory is None:
-            store = ox.Store()
-        else:
-            store = open_store(directory)
-            if len(store):
-                return cls(store)
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in oxigraph_triples(onto.graph))
-        store.flush()
+            return cls(onto.store)
+        store = open_store(directory)
+        if not len(store):
+            store.bulk_extend(onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+            store.flush()
         return cls(store)
 
     def run(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
@@ -734,8 +730,9 @@ class RdflibEngine:
         # same name inside a subquery, where it is another variable.
         query = parse_query(insert_values(text, _as_lists(bindings)))
         try:
-            # The algebra that was checked is the one evaluated: rdflib never parses the text again.
-            answer = self.graph.query(query)
+            # The algebra that was checked is the one evaluated: rdflib never parses the text again, and
+            # its own engine runs it even on a graph over a store that answers SPARQL itself (oxrdflib).
+            answer = self.graph.query(query, use_store_provided=False)
             if answer.type == "ASK":
                 return Result("boolean", boolean=bool(answer.askAnswer))
             if answer.type in ("CONSTRUCT", "DESCRIBE"):
