@@ -9,8 +9,10 @@ versions of this layout and of Oxigraph -- and later commands open that
 store read-only instead of parsing the files again. Any change of a file
 gives another key, so a store is used only while it is current.
 
-A store is built in a temporary directory beside the others and renamed
-into place when complete, so no reader ever sees half a store (two
+The first command on new files parses them into memory, as for small
+inputs, while a second thread builds the persistent store for the commands
+that follow (the process waits for it before it exits). A store is built in
+a temporary directory beside the others and renamed into place when complete, so no reader ever sees half a store (two
 processes building the same one: the first rename wins, the other drops
 its copy). Each process holds a shared lock on the stores it opened; the
 cleaner keeps the :data:`MAX_STORES` most recently used and removes an older
@@ -34,6 +36,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -51,6 +54,7 @@ MAX_STORES = 4
 _LAYOUT = "kgtools-store-1"
 #: Unfinished builds older than this (seconds) were left by a process that died: the cleaner removes them.
 _STALE_BUILD = 24 * 3600
+_BUILDER = "kgtools-store-build"  # the name of the threads that build persistent stores
 _LOCKS: dict[str, int] = {}  # store key -> the descriptor of its lock file, held while this process runs
 
 
@@ -308,8 +312,9 @@ def open_store(paths, cache: str | Path | None = None):
 
     With ``cache`` (a directory), or when the files make :data:`PERSIST_BYTES`
     or more, the store is the persistent one for these files in ``cache``
-    (default :func:`cache_directory`), built on first use and opened
-    read-only after; otherwise the files are parsed into memory.
+    (default :func:`cache_directory`), opened read-only; the first time, the
+    files are parsed into memory while it is built. Otherwise the files are
+    parsed into memory.
 
     Examples
     --------
@@ -317,8 +322,11 @@ def open_store(paths, cache: str | Path | None = None):
     >>> from kgtools.resources import ontology_path
     >>> cache = tempfile.mkdtemp()
     >>> first, location = open_store([ontology_path()], cache)
-    >>> again, same = open_store([ontology_path()], cache)
-    >>> location == same, len(first) == len(again)
+    >>> location is None  # parsed into memory, while the persistent store is built
+    True
+    >>> wait_for_builds()
+    >>> again, location = open_store([ontology_path()], cache)
+    >>> location.parent == Path(cache), len(first) == len(again)
     (True, True)
     """
     import pyoxigraph as ox
@@ -338,7 +346,13 @@ def open_store(paths, cache: str | Path | None = None):
     location = root / key
     _hold(root, key)
     if not location.is_dir():
-        _build(root, key, paths)
+        # The first time: the files are parsed into memory for this command while a second thread
+        # builds the persistent store for the next ones (Oxigraph parses without holding the GIL);
+        # the process waits for it before it exits.
+        threading.Thread(target=_build_quietly, args=(root, key, paths), name=_BUILDER).start()
+        store = ox.Store()
+        _load_files(store, paths, bulk=False)
+        return store, None
     try:
         store = ox.Store.read_only(str(location))
     except OSError as err:
@@ -346,6 +360,13 @@ def open_store(paths, cache: str | Path | None = None):
     os.utime(location)  # most recently used: the last the cleaner would remove
     _clean(root)
     return store, location
+
+
+def wait_for_builds() -> None:
+    """Wait until the persistent stores this process is building are in place (the process waits at exit too)."""
+    for thread in threading.enumerate():
+        if thread.name == _BUILDER:
+            thread.join()
 
 
 def _lock_path(root: Path, key: str) -> Path:
@@ -370,6 +391,15 @@ def _hold(root: Path, key: str) -> None:
             _LOCKS[key] = fd
             return
         os.close(fd)  # the cleaner removed this lock (and its store) meanwhile: take the new one
+
+
+def _build_quietly(root: Path, key: str, paths: list[Path]) -> None:
+    """:func:`_build`, whose failure only means no store this time: the command reports what went wrong."""
+    try:
+        _build(root, key, paths)
+        _clean(root)
+    except Exception:  # noqa: BLE001 -- the same files are parsed for the command, which says why they fail
+        pass
 
 
 def _build(root: Path, key: str, paths: list[Path]) -> None:

@@ -17,12 +17,21 @@ def test_small_inputs_are_parsed_into_memory():
     assert onto.lookup("calciphylaxis").curie == "CCUT:0001004"
 
 
+def load(*paths, store):
+    """Load, and wait for the persistent store the first load builds beside it."""
+    onto = Ontology.load(*paths, store=store)
+    stores.wait_for_builds()
+    return onto
+
+
 def test_a_persistent_store_is_built_once_and_reused(tmp_path):
     cache = tmp_path / "cache"
-    first = Ontology.load(ontology_path(), store=cache)
+    parsed = load(ontology_path(), store=cache)
+    assert parsed.location is None  # the first time the file is parsed, while its store is built
+    first = load(ontology_path(), store=cache)
     assert first.location.parent == cache and first.location.is_dir()
     built = (first.location.stat().st_ino, (first.location / "kgtools-inputs.json").stat().st_mtime_ns)
-    again = Ontology.load(ontology_path(), store=cache)
+    again = load(ontology_path(), store=cache)
     assert again.location == first.location
     assert (again.location.stat().st_ino, (again.location / "kgtools-inputs.json").stat().st_mtime_ns) == built
     assert len(again.store) == len(Ontology.load().store)
@@ -34,10 +43,12 @@ def test_a_persistent_store_is_built_once_and_reused(tmp_path):
 def test_a_changed_file_gets_a_new_store(tmp_path):
     cache, copy = tmp_path / "cache", tmp_path / "calcinosis.ttl"
     shutil.copy(ontology_path(), copy)
-    before = Ontology.load(copy, store=cache)
+    load(copy, store=cache)
+    before = load(copy, store=cache)
     with open(copy, "a", encoding="utf-8") as handle:
         handle.write('\n<http://purl.obolibrary.org/obo/CCUT_0009999> <http://www.w3.org/2000/01/rdf-schema#label> "added"@en .\n')
-    after = Ontology.load(copy, store=cache)
+    load(copy, store=cache)
+    after = load(copy, store=cache)
     assert after.location != before.location
     assert after.lookup("added").curie == "CCUT:0009999"
     with pytest.raises(Exception, match="unknown term"):
@@ -48,19 +59,21 @@ def test_the_cache_keeps_a_bounded_number_of_stores_and_never_one_in_use(tmp_pat
     cache = tmp_path / "cache"
     monkeypatch.setattr(stores, "MAX_STORES", 1)
     monkeypatch.setattr(stores, "_LOCKS", {})
-    in_use = Ontology.load(ontology_path(), store=cache)
+    load(ontology_path(), store=cache)
+    in_use = load(ontology_path(), store=cache)
     copies = []
     for n in range(3):
         copy = tmp_path / f"copy{n}.ttl"
         copy.write_bytes(ontology_path().read_bytes() + f"\n# copy {n}\n".encode())
-        copies.append(Ontology.load(copy, store=cache).location)
+        load(copy, store=cache)
+        copies.append(load(copy, store=cache).location)
     left = {p for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".")}
     # This process holds every store it opened: none may go, whatever the bound.
     assert left == {in_use.location, *copies}
     for fd in stores._LOCKS.values():
         os.close(fd)
     stores._LOCKS.clear()
-    Ontology.load(tmp_path / "copy2.ttl", store=cache)
+    load(tmp_path / "copy2.ttl", store=cache)
     left = {p for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".")}
     assert left == {copies[-1]}
 
@@ -76,7 +89,8 @@ def test_a_syntax_error_leaves_no_store(tmp_path):
     cache, broken = tmp_path / "cache", tmp_path / "broken.ttl"
     broken.write_text("@prefix : <http://e/> .\n:a :b :c .\n:a :b \"x\n")
     with pytest.raises(InputError, match=r"broken.ttl:3:7: syntax error at line 3, column 7"):
-        Ontology.load(broken, store=cache)
+        load(broken, store=cache)
+    stores.wait_for_builds()
     assert [p for p in cache.iterdir() if p.is_dir()] == []
 
 
