@@ -321,24 +321,40 @@ class Ontology:
         >>> Ontology.load().select("SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://www.w3.org/2002/07/owl#Ontology> }")[0][0].value
         '1'
         """
-        answer = self.store.query(text)
-        width = len(answer.variables)
-        return [tuple(solution[i] for i in range(width)) for solution in answer]
+        return [tuple(solution) for solution in self.store.query(text)]
 
     # ---------------------------------------------------------------- names
     @cached_property
     def _converter(self):
         return converter()
 
+    @cached_property
+    def _stems(self) -> tuple[dict[str, str], list[int]]:
+        """The prefix of each IRI stem of the prefix map, and the stems' lengths, longest first."""
+        stems = dict(self._converter.reverse_prefix_map)
+        return stems, sorted({len(stem) for stem in stems}, reverse=True)
+
     def curie(self, iri: str) -> str:
-        """The CURIE of an IRI under the project prefix map, or the IRI itself.
+        """The CURIE of an IRI under the project prefix map (the longest stem that starts it), or the IRI itself.
+
+        The same answer as :meth:`curies.Converter.compress`, found with one
+        dictionary lookup per stem length: a large graph has hundreds of
+        thousands of IRIs to show.
 
         Examples
         --------
         >>> Ontology.load().curie("http://purl.obolibrary.org/obo/HP_0003072")
         'HP:0003072'
+        >>> Ontology.load().curie("http://example.org/x")
+        'http://example.org/x'
         """
-        return self._converter.compress(str(iri)) or str(iri)
+        iri = str(iri)
+        stems, lengths = self._stems
+        for length in lengths:
+            prefix = stems.get(iri[:length])
+            if prefix is not None and len(iri) > length:
+                return f"{prefix}:{iri[length:]}"
+        return iri
 
     def expand(self, curie: str) -> str | None:
         """The IRI of a CURIE, or None when its prefix is unknown."""
@@ -377,8 +393,15 @@ class Ontology:
             rooted[x.value] = min(rooted.get(x.value, len(order)), order[root.value])
         return rooted
 
+    @cached_property
+    def _kind_stems(self) -> list[tuple[str, str]]:
+        """The IRI stem of each prefix of KIND_PREFIXES, with its kind, longest first."""
+        stems = [(self.expand(prefix + ":") or "", kind) for prefix, kind in KIND_PREFIXES.items()]
+        return sorted(((stem, kind) for stem, kind in stems if stem), key=lambda item: -len(item[0]))
+
     def _prefix_kind(self, iri: str) -> str | None:
-        return KIND_PREFIXES.get(self.curie(iri).split(":")[0])
+        # The stems, not curie(): the same answer, without compressing every IRI of a large graph.
+        return next((kind for stem, kind in self._kind_stems if iri.startswith(stem)), None)
 
     def kinds(self, iris) -> dict[str, str]:
         """The kind of each IRI (see :meth:`kind`), asked of the store in a few queries whatever their number.
@@ -400,8 +423,8 @@ class Ontology:
             positions = [self._rooted[c] for c in classes if c in self._rooted]
             if positions:
                 found[iri] = roots[min(positions)]
-            elif self._prefix_kind(iri):
-                found[iri] = self._prefix_kind(iri)
+            elif (kind := self._prefix_kind(iri)) is not None:
+                found[iri] = kind
             else:
                 climb[iri] = classes
         if climb:
@@ -433,8 +456,11 @@ class Ontology:
         """
         return self.kinds([iri])[str(iri)]
 
-    def describe(self, iris) -> dict[str, Entity]:
+    def describe(self, iris, details: bool = True) -> dict[str, Entity]:
         """The :class:`Entity` of each IRI, read from the store in one query and a few for the kinds.
+
+        ``details=False`` reads labels only (no definition, synonyms or
+        cross-references): faster for the thousands of terms of a large graph.
 
         Examples
         --------
@@ -443,11 +469,21 @@ class Ontology:
         >>> found["http://purl.obolibrary.org/obo/CCUT_0001004"].kind
         'form'
         """
+        import pyoxigraph as ox
+
         iris = list(dict.fromkeys(map(str, iris)))
-        subjects = "FILTER isIRI(?s)" if len(iris) > _DESCRIBE_ALL else values_block("s", iris)
         fields: dict[str, dict[str, list]] = {iri: {} for iri in iris}
-        for s, p, o in self.select(f"SELECT ?s ?p ?o WHERE {{ {values_block('p', _ENTITY_FIELDS)} ?s ?p ?o {subjects} }}"):
-            if s.value in fields:
+        wanted = _ENTITY_FIELDS if details else (RDFS_LABEL,)
+        if len(iris) > _DESCRIBE_ALL:
+            # Many entities: read each property's triples whole from the store's index.
+            for prop in wanted:
+                for quad in self.store.quads_for_pattern(None, ox.NamedNode(prop), None, ox.DefaultGraph()):
+                    values = fields.get(quad.subject.value)
+                    if values is not None and isinstance(quad.subject, ox.NamedNode):
+                        values.setdefault(prop, []).append(quad.object)
+        else:
+            for s, p, o in self.select(f"SELECT ?s ?p ?o WHERE {{ {values_block('p', wanted)} ?s ?p ?o "
+                                       f"{values_block('s', iris)} }}"):
                 fields[s.value].setdefault(p.value, []).append(o)
         kinds = self.kinds(iris)
         found = {}

@@ -68,8 +68,8 @@ class Citation:
 def citations(onto) -> list[Citation]:
     """Every cited axiom and qualified statement of an :class:`~kgtools.ontology.Ontology`.
 
-    One query asks the store for the annotations of every node that cites a
-    source line; a node that is both an ``owl:Axiom`` and a qualified
+    The store's indexes give the nodes that cite a source line, then the
+    annotations of each; a node that is both an ``owl:Axiom`` and a qualified
     statement gives one citation of each kind.
 
     Examples
@@ -79,20 +79,25 @@ def citations(onto) -> list[Citation]:
     >>> any(c.kind == "statement" and 61 in c.lines for c in cited)
     True
     """
+    import pyoxigraph as ox
+
     fields = {
         "axiom": (OWL + "annotatedSource", OWL + "annotatedProperty", OWL + "annotatedTarget"),
         "statement": (STATEMENT_SUBJECT, STATEMENT_RELATION, STATEMENT_OBJECT),
     }
     types = {OWL + "Axiom": "axiom", QUALIFIED_STATEMENT: "statement"}
-    wanted = [RDF_TYPE, SOURCE_LINE, SOURCE_QUOTE, EVIDENCE, HEDGE, CURATOR_COMPLETION, CURATION_NOTE,
-              *fields["axiom"], *fields["statement"]]
-    rows = onto.select(f"""SELECT DISTINCT ?node ?p ?v WHERE {{
-        ?node <{SOURCE_LINE}> [] .
-        VALUES ?p {{ {" ".join(f"<{p}>" for p in wanted)} }}
-        ?node ?p ?v }}""")
+    wanted = {RDF_TYPE, SOURCE_LINE, SOURCE_QUOTE, EVIDENCE, HEDGE, CURATOR_COMPLETION, CURATION_NOTE,
+              *fields["axiom"], *fields["statement"]}
+    # Straight from the store's indexes: the few nodes that cite a line, then what each says.
+    store = onto.store
+    default = ox.DefaultGraph()
+    nodes = dict.fromkeys(q.subject for q in store.quads_for_pattern(None, ox.NamedNode(SOURCE_LINE), None, default))
     annotations: dict = {}
-    for node, prop, value in rows:
-        annotations.setdefault(node, {}).setdefault(prop.value, []).append(value)
+    for node in nodes:
+        values = annotations[node] = {}
+        for quad in store.quads_for_pattern(node, None, None, default):
+            if quad.predicate.value in wanted:
+                values.setdefault(quad.predicate.value, []).append(quad.object)
 
     def one(values, prop):
         found = sorted(v.value for v in values.get(prop, ()))
