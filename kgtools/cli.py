@@ -407,13 +407,14 @@ relations_option = click.option(
     help="Only these relations, by label or CURIE ('is a', 'RO:0004019'); repeat or separate by commas. Default: all.")
 
 
-def _graph(inputs, relations=(), hedged: bool = True):
-    """The loaded ontology and its projection into a labelled NetworkX graph."""
+def _graph(inputs, relations=(), hedged: bool = True, details: bool = False):
+    """The loaded ontology and its projection into a labelled NetworkX graph (definitions, synonyms and xrefs
+    of the nodes only with ``details``)."""
     from kgtools.paths import project
 
     onto = _load(inputs)
     names = [name.strip() for value in relations for name in value.split(",") if name.strip()]
-    return onto, project(onto, relations=names or None, hedged=hedged)
+    return onto, project(onto, relations=names or None, hedged=hedged, details=details)
 
 
 @main.command()
@@ -610,14 +611,15 @@ def viz(focus, depth, relations, asserted_only, inputs, fmt, output):
       kgtools viz --focus calciphylaxis --depth 2 --format svg -o calciphylaxis.svg
       kgtools viz --format graphml -o ccut.graphml
     """
-    from kgtools.paths import node_of
+    from kgtools.paths import add_details, node_of
     from kgtools.viz import neighbourhood, render
 
-    onto, G = _graph(inputs, relations, hedged=not asserted_only)
+    onto, G = _graph(inputs, relations, hedged=not asserted_only, details=not focus)
     title = (onto.metadata().get("title") or "Ontology graph")
     if focus:
         node = node_of(onto, G, focus)
         G = neighbourhood(G, node, depth)
+        add_details(onto, G)
         title += f": {G.nodes[node]['label']} and its neighbours"
     _write_or_print(render(G, fmt, title=title), output,
                     f" ({G.number_of_nodes()} terms, {G.number_of_edges()} relations)")

@@ -199,13 +199,16 @@ def _node_dict(G, node) -> dict:
 
 
 # ------------------------------------------------------------------ projection
-def project(onto: Ontology, relations=None, hedged: bool = True):
+def project(onto: Ontology, relations=None, hedged: bool = True, details: bool = True):
     """The ontology as a labelled :class:`networkx.MultiDiGraph` (see the module docstring).
 
     ``relations`` keeps only edges whose relation is named in it, by label
     (``"is a"``, ``"disease has basis in"``) or CURIE (``"RO:0004019"``,
     ``"rdfs:subClassOf"``); None keeps every relation. ``hedged=False`` leaves
     out the qualified statements. Edge keys are relation labels.
+    ``details=False`` leaves the nodes' ``definition``, ``xrefs`` and
+    ``synonyms`` empty, which saves reading them for every term of a large
+    graph; :func:`add_details` fills them in for the nodes of a subgraph.
 
     Some attributes are lists (``lines``, ``quotes``, ``union_of``; ``xrefs``
     and ``synonyms`` of nodes), which GraphML and GEXF cannot hold: write
@@ -254,7 +257,7 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
             if wanted is None or name in wanted:
                 kept.append((subject, name, curie, obj, citation_key, asserted, union))
     lonely = [iri for iri in onto._named_entities if named(iri) and kinds[iri] in _DOMAIN_KINDS]
-    entities = onto.describe([iri for edge in kept for iri in (edge[0], edge[3])] + lonely)
+    entities = onto.describe([iri for edge in kept for iri in (edge[0], edge[3])] + lonely, details=details)
 
     G = nx.MultiDiGraph()
 
@@ -295,6 +298,27 @@ def project(onto: Ontology, relations=None, hedged: bool = True):
     return G
 
 
+def add_details(onto: Ontology, G) -> None:
+    """Fill in the ``definition``, ``xrefs`` and ``synonyms`` of the nodes of ``G`` (a projection, or part of one).
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> onto = Ontology.load()
+    >>> G = project(onto, details=False)
+    >>> G.nodes["CCUT:0001004"]["definition"]
+    ''
+    >>> add_details(onto, G)
+    >>> G.nodes["CCUT:0001004"]["definition"].startswith("A life-threatening condition")
+    True
+    """
+    entities = onto.describe([data["iri"] for _, data in G.nodes(data=True)])
+    for node, data in G.nodes(data=True):
+        entity = entities[data["iri"]]
+        data.update(definition=entity.definition or "", xrefs=list(entity.xrefs),
+                    synonyms=[text for text, _ in entity.synonyms])
+
+
 # An edge before it is kept: (subject IRI, property IRI, object IRI, the key of its citation, asserted,
 # the IRIs of the union it is a member of or ()).
 _EQUIVALENT_CLASS = OWL + "equivalentClass"
@@ -305,14 +329,15 @@ _EXPRESSION_LINKS = (OWL + "onProperty", OWL + "someValuesFrom", OWL + "unionOf"
 def _axiom_edges(onto: Ontology) -> list[tuple]:
     """The edges of the class axioms: ``is a`` to named classes, and one per named target of a class expression.
 
-    Two queries: the subclass and equivalence axioms of named classes, and
-    the blank nodes of the class expressions they point to (restrictions,
+    Two reads: the subclass and equivalence axioms of named classes (from the
+    store's index), and the blank nodes of the class expressions they point to (restrictions,
     unions, intersections and their lists), read whole into a dict.
     """
     import pyoxigraph as ox
 
-    axioms = onto.select(f"""SELECT ?s ?p ?e WHERE {{
-        {values_block('p', [RDFS_SUBCLASS_OF, _EQUIVALENT_CLASS])} ?s ?p ?e FILTER isIRI(?s) }}""")
+    axioms = [(q.subject, q.predicate, q.object) for prop in (RDFS_SUBCLASS_OF, _EQUIVALENT_CLASS)
+              for q in onto.store.quads_for_pattern(None, ox.NamedNode(prop), None, ox.DefaultGraph())
+              if isinstance(q.subject, ox.NamedNode)]
     parts: dict = {}
     for node, prop, value in onto.select(f"""SELECT DISTINCT ?b ?p ?o WHERE {{
             {values_block('axiom', [RDFS_SUBCLASS_OF, _EQUIVALENT_CLASS])}
@@ -482,7 +507,13 @@ def find_paths(G, source: str, target: str, max_len: int = 6, all_paths: bool = 
             raise InputError(f"{node} is not a node of the graph (is it related to anything by the chosen relations?)")
     if source == target:
         raise InputError("the two ends of a path must differ")
-    H, choices = _state_graph(G, directed)
+    # Only a node within max_len steps of both ends (either way), in all at most max_len, can be on such
+    # a path: the state graph is built on those alone, which in a large ontology are a few.
+    undirected = G.to_undirected(as_view=True)
+    from_source = nx.single_source_shortest_path_length(undirected, source, cutoff=max_len)
+    from_target = nx.single_source_shortest_path_length(undirected, target, cutoff=max_len)
+    H, choices = _state_graph(G.subgraph(n for n, d in from_source.items() if d + from_target.get(n, max_len + 1) <= max_len),
+                              directed)
     start, end = (source, False), ("_end", None)
     for up in (False, True):
         if (target, up) in H:
@@ -595,7 +626,9 @@ def explain(G, node: str, max_len: int = 6, leads_to: dict[str, int] = LEADS_TO)
     """
     import networkx as nx
 
-    L = leads_to_graph(G, leads_to)
+    # A chain of at most max_len steps stays within max_len steps of the node: the rest of a large graph is left out.
+    near = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), node, cutoff=max_len)
+    L = leads_to_graph(G.subgraph(near), leads_to)
 
     def chains(reverse: bool) -> list[Path]:
         graph = L.reverse(copy=False) if reverse else L
