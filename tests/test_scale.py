@@ -74,12 +74,16 @@ def test_explain_gives_the_chains_of_the_packaged_ontology(run, merged_owl):
     assert json.loads(merged.stdout) == json.loads(packaged.stdout)
 
 
-def test_viz_draws_the_neighbourhood(run, merged_owl):
-    result = run("viz", "--focus", "calciphylaxis", "--depth", "1", "--format", "dot", "-i", str(merged_owl))
-    assert result.returncode == 0, result.stderr
-    for label in ("calciphylaxis", "progressive calcification of small vessels", "metastatic calcinosis cutis"):
-        assert f'"{label}"' in result.stdout or f"label={label}" in result.stdout or label in result.stdout
-    assert "Renal insufficiency" not in result.stdout  # two steps away, not one
+def test_viz_draws_the_neighbourhood_of_the_packaged_ontology(run, merged_owl):
+    args = ("viz", "--focus", "calciphylaxis", "--depth", "1", "--format", "dot")
+    packaged, merged = run(*args), run(*args, "-i", str(merged_owl))
+    assert merged.returncode == 0, merged.stderr
+
+    def drawing(result):  # all but the title, which names the ontology of the file's header
+        return [line for line in result.stdout.splitlines() if not line.lstrip().startswith("graph [")]
+
+    assert drawing(merged) == drawing(packaged)
+    assert "CCUT:0002014" in merged.stdout  # progressive calcification of small vessels, its basis
 
 
 def test_validate_reports_the_project_terms_as_for_the_packaged_ontology(run, merged_owl):
