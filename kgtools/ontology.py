@@ -207,11 +207,12 @@ def _view_store_class():
 
 
 def _store_of(graph):
-    """The Oxigraph store behind an rdflib graph: the store of a :func:`graph_view`, or a new one filled from it."""
+    """The Oxigraph store behind an rdflib graph (oxrdflib's, over its default graph), or a new one filled from it."""
     import pyoxigraph as ox
+    from oxrdflib import OxigraphStore
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    if isinstance(graph.store, _view_store_class()) and graph.identifier == DATASET_DEFAULT_GRAPH_ID:
+    if isinstance(graph.store, OxigraphStore) and graph.identifier == DATASET_DEFAULT_GRAPH_ID:
         return graph.store._inner
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in oxigraph_triples(graph))
