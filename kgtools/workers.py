@@ -130,6 +130,7 @@ def _worker_main(conn) -> None:
     isolated = isolate_network()
     import pyoxigraph as ox
 
+    from kgtools.ontology import Ontology
     from kgtools.query import OxigraphEngine, serialize_result
 
     check_read_only("ASK {}")  # the SPARQL parser loads now, while the store is being filled
@@ -154,7 +155,7 @@ def _worker_main(conn) -> None:
             if name is not None:  # a stored query: its parameters are looked up here, within the time limit
                 key = (name, repr(sorted(bindings.items())))
                 if key not in bound:
-                    onto = onto or _store_ontology(engine.store)
+                    onto = onto or Ontology(engine.store)  # lookups on the same read-only store, no copy
                     if len(bound) >= 4096:
                         bound.clear()
                     bound[key] = bind_parameters(onto, queries[name], bindings)
@@ -169,17 +170,6 @@ def _worker_main(conn) -> None:
             conn.send(("error", type(err).__name__, err.message))
         except Exception as err:  # a worker must answer, whatever the query did
             conn.send(("error", "QueryError", str(err)))
-
-
-def _store_ontology(store):
-    """An :class:`~kgtools.ontology.Ontology` over an Oxigraph store, through rdflib's API (oxrdflib), no copy."""
-    import rdflib
-    from oxrdflib import OxigraphStore
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
-    from kgtools.ontology import Ontology
-
-    return Ontology(rdflib.Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID))
 
 
 class _Worker:
