@@ -249,7 +249,7 @@ def oxigraph_term(node):
     return ox.Literal(str(node))
 
 
-def _load_files(store, paths: list[Path], bulk: bool) -> None:
+def load_files(store, paths: list[Path], bulk: bool) -> None:
     """Parse each file into the default graph of ``store``; each file's blank nodes are its own.
 
     A file with a term longer than Oxigraph's parser takes is read by rdflib instead.
@@ -335,7 +335,7 @@ def open_store(paths, cache: str | Path | None = None):
     size = sum(_file_size(path) for path in paths)
     if cache is None and size < PERSIST_BYTES:
         store = ox.Store()
-        _load_files(store, paths, bulk=False)
+        load_files(store, paths, bulk=False)
         return store, None
     root = Path(cache) if cache is not None else cache_directory()
     try:
@@ -351,7 +351,7 @@ def open_store(paths, cache: str | Path | None = None):
         # the process waits for it before it exits.
         threading.Thread(target=_build_quietly, args=(root, key, paths), name=_BUILDER).start()
         store = ox.Store()
-        _load_files(store, paths, bulk=False)
+        load_files(store, paths, bulk=False)
         return store, None
     try:
         store = ox.Store.read_only(str(location))
@@ -409,7 +409,7 @@ def _build(root: Path, key: str, paths: list[Path]) -> None:
     building = Path(tempfile.mkdtemp(dir=root, prefix=f".{key}.", suffix=".build"))
     try:
         store = ox.Store(str(building))
-        _load_files(store, paths, bulk=True)
+        load_files(store, paths, bulk=True)
         store.flush()
         del store  # closed: a read-only open may follow
         (building / "kgtools-inputs.json").write_text(json.dumps(

@@ -86,11 +86,9 @@ def isolate_network() -> bool:
 def fill_store(directory: str | Path, paths: tuple = ()) -> int:
     """Write the RDF files (default: the packaged ontology) into an on-disk Oxigraph store; return its size.
 
-    A store that already holds triples is kept as it is. Each file goes in
-    with Oxigraph's bulk loader (blank nodes kept apart file by file); a file
-    it cannot read is read again by :func:`kgtools.ontology.parse_file`,
-    which either reads it (a literal over Oxigraph's 16 MiB) or says where
-    the error is, and a store left unfinished is emptied.
+    A store that already holds triples is kept as it is. The files go in
+    with Oxigraph's bulk loader (:func:`kgtools.store.load_files`); a store
+    left unfinished by a bad file is emptied.
 
     Examples
     --------
@@ -99,24 +97,14 @@ def fill_store(directory: str | Path, paths: tuple = ()) -> int:
     ...     fill_store(folder) > 2000
     True
     """
-    import pyoxigraph as ox
-
     from kgtools import resources
-    from kgtools.ontology import EXTENSIONS, FORMATS, oxigraph_triples, parse_file
+    from kgtools.store import load_files
 
     store = open_store(directory)
     if len(store):
         return len(store)
     try:
-        for path in paths or (resources.ontology_path(),):
-            path = Path(path)
-            fmt = EXTENSIONS.get(path.suffix.lower())
-            try:
-                store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, FORMATS[fmt]),
-                                base_iri=path.resolve().as_uri())
-            except (KeyError, SyntaxError, MemoryError, OSError, ValueError):
-                graph = parse_file(path)  # raises InputError with the file, line and column
-                store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in oxigraph_triples(graph))
+        load_files(store, [Path(p) for p in paths or (resources.ontology_path(),)], bulk=True)
     except BaseException:
         store.clear()
         raise
