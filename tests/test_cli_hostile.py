@@ -272,9 +272,10 @@ def test_binary_input_is_not_echoed_raw(work):
     assert line.isprintable() and len(line) < 300
 
 
-def test_a_literal_over_16_mib_is_read(tmp_path):
-    """Oxigraph's parsers stop at 16 MiB for one term; such a file is read all the same."""
-    huge = tmp_path / "huge.ttl"
+@pytest.mark.parametrize("suffix", [".ttl", ".nt"])
+def test_a_literal_over_16_mib_is_read(tmp_path, suffix):
+    """Oxigraph's Turtle and N-Triples parsers stop at 16 MiB for one term; such a file is read all the same."""
+    huge = tmp_path / f"huge{suffix}"
     literal = "calcium " * (17 * 2**20 // 8)
     huge.write_text(f'<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#comment> "{literal}" .\n')
     result = CliRunner().invoke(main, ["info", "-i", str(huge), "--format", "json"])
