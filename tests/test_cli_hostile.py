@@ -220,6 +220,35 @@ def test_an_output_naming_any_input_is_refused(work, args):
     _run_in(work, _args(args, work), mentions="is also an input")
 
 
+@pytest.fixture(scope="module")
+def read_only(tmp_path_factory):
+    """A read-only file system (tmpfs mounted read-only) holding one file; skipped where mounting is not allowed."""
+    folder = tmp_path_factory.mktemp("read-only")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], capture_output=True).returncode:
+        pytest.skip("mounting a file system needs root with CAP_SYS_ADMIN")
+    try:
+        (folder / "existing.owl").write_text("an earlier output\n")
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True, capture_output=True)
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+@pytest.mark.parametrize("target", ["new.owl", "existing.owl"])
+@pytest.mark.parametrize("command", sorted(FILE_OUTPUTS))
+def test_every_file_output_on_a_read_only_file_system_is_refused(work, read_only, command, target):
+    _run_in(work, [command.split()[0], *FILE_OUTPUTS[command], str(read_only / target), "-i", str(work / "good.ttl")],
+            mentions=f"cannot write {read_only / target}: Read-only file system")
+    assert [p.name for p in read_only.iterdir()] == ["existing.owl"]
+    assert (read_only / "existing.owl").read_text() == "an earlier output\n"
+
+
+@pytest.mark.parametrize("command", ["release", "publish"])
+def test_every_folder_output_on_a_read_only_file_system_is_refused(work, read_only, command):
+    _run_in(work, [command, "-o", str(read_only / "out"), "-i", str(work / "good.ttl")],
+            mentions=f"cannot write {read_only / 'out'}: Read-only file system")
+
+
 def test_two_outputs_naming_one_file_are_refused(work):
     _run_in(work, ["merge", str(HP_SLICE), "--reason", "none", "-o", f"{work}/m.owl", "--report", f"{work}/m.owl"],
             mentions="named as two outputs")
