@@ -152,6 +152,8 @@ def parse_with_rdflib(path: Path):
     fmt = {"ttl": "turtle", "owl": "xml", "nt": "turtle", "jsonld": "json-ld"}[EXTENSIONS[path.suffix.lower()]]
     try:
         graph.parse(path, format=fmt)
+    except MemoryError:
+        raise
     except Exception as err:  # noqa: BLE001 -- rdflib's parsers raise many types; each becomes one line
         raise InputError(f"{path}: syntax error: {_shorten(str(err))}") from None
     return graph
