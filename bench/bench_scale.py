@@ -11,8 +11,9 @@ ontology), written into a temporary directory (or ``--workdir``).
 
 For each graph the floor is a new Python process that loads the file into an
 in-memory ``pyoxigraph.Store`` (``bulk_load``). Each command runs as a new
-process too: *cold* with an empty cache directory (the file is parsed and
-its persistent store built), *warm* with the store the cold run left. Wall
+process too: *cold* with an empty cache directory (the file is parsed, and
+a detached process builds its persistent store), *warm* with that store,
+once built. Wall
 time and peak memory (``ru_maxrss`` of that process) are printed with their
 ratio to the floor of the same run, then the growth from the merged graph to
 the synthetic one. The machine may be shared: the ratios within one run are
@@ -56,6 +57,17 @@ def measure(args: list[str], env: dict | None = None) -> tuple[float, float]:
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         sys.exit(f"failed: {' '.join(args)}\n{error}")
     return seconds, usage.ru_maxrss / 1024
+
+
+def wait_for_store(cache: Path, limit: float = 1800) -> None:
+    """Wait (at most ``limit`` seconds) for the store the cold run's builder process writes in ``cache``."""
+    stores = cache / "kgtools" / "stores"
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if stores.is_dir() and any(p.is_dir() and not p.name.startswith(".") for p in stores.iterdir()):
+            return
+        time.sleep(0.5)
+    sys.exit(f"no persistent store appeared in {stores}")
 
 
 def kgtools(command: str, graph: Path | None) -> list[str]:
@@ -139,6 +151,8 @@ def main():
             cache = Path(tempfile.mkdtemp(prefix="kgtools-cache-", dir=workdir))
             env = dict(os.environ, XDG_CACHE_HOME=str(cache))
             cold_s, cold_mb = measure(kgtools(command, graph if name != "packaged" else None), env)
+            if name != "packaged":
+                wait_for_store(cache)
             warm_s, warm_mb = measure(kgtools(command, graph if name != "packaged" else None), env)
             shutil.rmtree(cache)
             times[name, command] = (cold_s, warm_s)

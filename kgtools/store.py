@@ -10,8 +10,9 @@ store read-only instead of parsing the files again. Any change of a file
 gives another key, so a store is used only while it is current.
 
 The first command on new files parses them into memory, as for small
-inputs, while a second thread builds the persistent store for the commands
-that follow (the process waits for it before it exits). A store is built in
+inputs, and starts a detached, niced process that builds the persistent
+store for the commands that follow (as git runs its automatic gc): the
+command does not wait for it, and one builder at most works on a store. A store is built in
 a temporary directory beside the others and renamed into place when complete, so no reader ever sees half a store (two
 processes building the same one: the first rename wins, the other drops
 its copy). Each process holds a shared lock on the stores it opened; the
@@ -35,8 +36,9 @@ import json
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -54,7 +56,7 @@ MAX_STORES = 4
 _LAYOUT = "kgtools-store-1"
 #: Unfinished builds older than this (seconds) were left by a process that died: the cleaner removes them.
 _STALE_BUILD = 24 * 3600
-_BUILDER = "kgtools-store-build"  # the name of the threads that build persistent stores
+_BUILDS: list = []  # the builder processes this process started
 _LOCKS: dict[str, int] = {}  # store key -> the descriptor of its lock file, held while this process runs
 
 
@@ -316,7 +318,7 @@ def open_store(paths, cache: str | Path | None = None):
     With ``cache`` (a directory), or when the files make :data:`PERSIST_BYTES`
     or more, the store is the persistent one for these files in ``cache``
     (default :func:`cache_directory`), opened read-only; the first time, the
-    files are parsed into memory while it is built. Otherwise the files are
+    files are parsed into memory and a process of its own builds it. Otherwise the files are
     parsed into memory.
 
     Examples
@@ -325,7 +327,7 @@ def open_store(paths, cache: str | Path | None = None):
     >>> from kgtools.resources import ontology_path
     >>> cache = tempfile.mkdtemp()
     >>> first, location = open_store([ontology_path()], cache)
-    >>> location is None  # parsed into memory, while the persistent store is built
+    >>> location is None  # parsed into memory; the persistent store is built beside
     True
     >>> wait_for_builds()
     >>> again, location = open_store([ontology_path()], cache)
@@ -349,10 +351,9 @@ def open_store(paths, cache: str | Path | None = None):
     location = root / key
     _hold(root, key)
     if not location.is_dir():
-        # The first time: the files are parsed into memory for this command while a second thread
-        # builds the persistent store for the next ones (Oxigraph parses without holding the GIL);
-        # the process waits for it before it exits.
-        threading.Thread(target=_build_quietly, args=(root, key, paths), name=_BUILDER).start()
+        # The first time: the files are parsed into memory for this command, and a process of its own
+        # (detached and niced, as git runs its automatic gc) builds the persistent store for the next ones.
+        _start_build(root, key, paths)
         store = ox.Store()
         load_files(store, paths, bulk=False)
         return store, None
@@ -363,13 +364,6 @@ def open_store(paths, cache: str | Path | None = None):
     os.utime(location)  # most recently used: the last the cleaner would remove
     _clean(root)
     return store, location
-
-
-def wait_for_builds() -> None:
-    """Wait until the persistent stores this process is building are in place (the process waits at exit too)."""
-    for thread in threading.enumerate():
-        if thread.name == _BUILDER:
-            thread.join()
 
 
 def _lock_path(root: Path, key: str) -> Path:
@@ -396,12 +390,54 @@ def _hold(root: Path, key: str) -> None:
         os.close(fd)  # the cleaner removed this lock (and its store) meanwhile: take the new one
 
 
-def _build_quietly(root: Path, key: str, paths: list[Path]) -> None:
-    """:func:`_build`, whose failure only means no store this time: the command reports what went wrong."""
+def _start_build(root: Path, key: str, paths: list[Path]) -> None:
+    """Build the store ``key`` in a detached process, unless one is building it already; do not wait for it."""
+    if _building(root, key):
+        return
+    _BUILDS.append(subprocess.Popen(
+        [sys.executable, "-m", "kgtools.store", str(root), key, *map(str, paths)], start_new_session=True,
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+
+def _building(root: Path, key: str) -> bool:
+    """Whether a process holds the build lock of the store ``key``."""
+    import fcntl
+
+    fd = os.open(root / f".{key}.build.lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        _build(root, key, paths)
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def wait_for_builds() -> None:
+    """Wait until the stores this process started building are in place (a command never waits for them)."""
+    while _BUILDS:
+        _BUILDS.pop().wait()
+
+
+def _build_alone(root: Path, key: str, paths: list[Path]) -> None:
+    """:func:`_build` under the store's exclusive build lock (held until this process ends), then clean the cache.
+
+    A failure only means no store this time: the command that started the
+    build parsed the same files and said what was wrong with them.
+    """
+    import fcntl
+
+    fd = os.open(root / f".{key}.build.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return  # another process is building it
+    _hold(root, key)
+    try:
+        if not (root / key).is_dir():
+            _build(root, key, paths)
         _clean(root)
-    except Exception:  # noqa: BLE001 -- the same files are parsed for the command, which says why they fail
+    except Exception:  # noqa: BLE001 -- see above
         pass
 
 
@@ -463,3 +499,9 @@ def _clean(root: Path) -> None:
             os.close(fd)
         if doomed is not None:
             shutil.rmtree(doomed, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    # The builder process: ``python -m kgtools.store CACHE KEY FILE...``, started by open_store.
+    os.nice(10)
+    _build_alone(Path(sys.argv[1]), sys.argv[2], [Path(p) for p in sys.argv[3:]])

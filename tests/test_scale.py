@@ -36,6 +36,19 @@ def run(kgtools_process, tmp_path_factory):
     return run_
 
 
+def _wait_for_stores(cache: Path) -> list[Path]:
+    """The persistent stores in ``cache``, once the process that builds them after a first command is done."""
+    import time
+
+    for _ in range(600):
+        if cache.is_dir() and not any(p.name.endswith(".build") for p in cache.iterdir()):
+            stores = [p for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".")]
+            if stores:
+                return stores
+        time.sleep(0.5)
+    return []
+
+
 def test_lookup_finds_project_and_hpo_terms_from_one_persistent_store(run, merged_owl):
     first = run("lookup", "calciphylaxis", "-i", str(merged_owl), "--format", "json")
     assert first.returncode == 0, first.stderr
@@ -43,7 +56,7 @@ def test_lookup_finds_project_and_hpo_terms_from_one_persistent_store(run, merge
     assert (found["curie"], found["kind"]) == ("CCUT:0001004", "form")
     assert ("disease has basis in", "progressive calcification of small vessels") in {
         (c["relation"], c["target"]) for c in found["claims"]}
-    stores = [p for p in run.cache.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    stores = _wait_for_stores(run.cache)
     assert len(stores) == 1
     hpo_term = json.loads(run("lookup", "Renal insufficiency", "-i", str(merged_owl), "--format", "json").stdout)
     assert (hpo_term["curie"], hpo_term["kind"]) == ("HP:0000083", "phenotype")
