@@ -107,21 +107,31 @@ class RemoteEngine:
             if graph:
                 triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
                 return Result("graph", triples=_take((quad.triple for quad in triples), max_rows))
-            return _json_result(data, max_rows)
+            return _json_result(data, max_rows, ask=query_form(text) == "ASK")
         except (SyntaxError, ValueError, KeyError, TypeError) as err:
             raise KgtoolsError(f"{self.endpoint}: the answer is not {'N-Triples' if graph else 'SPARQL JSON'} "
                                f"({str(err)[:200]})") from None
 
 
-def _json_result(data: bytes, max_rows: int | None) -> Result:
+def _json_result(data: bytes, max_rows: int | None, ask: bool = False) -> Result:
     """SPARQL 1.1 JSON results read with :mod:`json`, not Oxigraph's parser: servers write
-    blank nodes with labels that are not N-Triples labels (Virtuoso: ``nodeID://b10043``)
-    and typed literals as the ``typed-literal`` type of the 2007 draft."""
+    blank nodes with labels that are not N-Triples labels (Virtuoso: ``nodeID://b10043``),
+    typed literals as the ``typed-literal`` type of the 2007 draft, and (Virtuoso 7) the
+    answer to ASK as a table, one row ``__ASK_RETVAL`` 1 for yes, no row for no.
+
+    Examples
+    --------
+    >>> _json_result(b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}}', None, ask=True).boolean
+    False
+    """
     import pyoxigraph as ox
 
     answer = json.loads(data)
     if "boolean" in answer:
         return Result("boolean", boolean=bool(answer["boolean"]))
+    if ask:
+        rows = answer["results"]["bindings"]
+        return Result("boolean", boolean=any(cell["value"] not in ("0", "false") for row in rows for cell in row.values()))
     variables = list(answer["head"].get("vars", []))
     blank_nodes: dict[str, object] = {}
 
