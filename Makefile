@@ -13,7 +13,7 @@ $(BIN)/kgtools: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# System packages the tools call: Java for the HermiT reasoner.
+# System packages the tools and tests call: Java, Graphviz, Chromium, Virtuoso (scripts/system-deps.sh).
 system-deps:
 	@sh scripts/system-deps.sh
 

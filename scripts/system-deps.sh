@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the system packages kgtools calls, with apt-get, when they are missing.
-# Java runs the HermiT reasoner, Graphviz draws SVG/PNG, Chromium tests the HTML view.
+# Java runs the HermiT reasoner, Graphviz draws SVG/PNG, Chromium tests the HTML view,
+# OpenLink Virtuoso 7 is the triple store the push and stored-query tests run against.
 # Each entry: a command to look for, and the Debian package that provides it.
 set -eu
 missing=""
@@ -8,6 +9,7 @@ need() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
 need java default-jre-headless
 need dot graphviz
 need chromium chromium
+need virtuoso-t virtuoso-opensource-7-bin
 # Liberation Sans has the widths of Arial, by which Graphviz sizes the boxes around the labels it draws.
 fc-list 2>/dev/null | grep -q "Liberation Sans" || missing="$missing fonts-liberation2"
 [ -z "$missing" ] && exit 0

@@ -1,61 +1,22 @@
 """Remote triple stores: push the ontology into a real Oxigraph server over the Graph Store Protocol,
 then run every stored query there and get the answers the embedded store gives."""
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 
 from kgtools.cli import main
 from kgtools.errors import KgtoolsError
 from kgtools.query import OxigraphEngine, bind_parameters, catalog, get_query
-from kgtools.remote import RemoteEngine, push
+from kgtools.remote import GET_URL_LIMIT, RemoteEngine, push
+from stores import free_ports
 
 GRAPH = "http://purl.obolibrary.org/obo/ccut.owl"
 
 
-def _oxigraph_binary():
-    local = Path(sys.executable).parent / "oxigraph"
-    return str(local) if local.exists() else shutil.which("oxigraph")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """An Oxigraph server on a free loopback port, with an on-disk store; stopped afterwards."""
-    binary = _oxigraph_binary()
-    if not binary:
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    process = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2).close()
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"oxigraph did not start: {process.stderr.read().decode()[:500]}")
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(10)
+def server(oxigraph_store):
+    """The base URL of the session's Oxigraph server (/query, /store)."""
+    return oxigraph_store.query_url.rsplit("/", 1)[0]
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +76,50 @@ def test_cli_push_and_query(server):
 
 
 def test_unreachable_store_is_one_clear_error(onto):
-    port = _free_port()  # nothing listens there
+    port = free_ports(1)[0]  # nothing listens there
     with pytest.raises(KgtoolsError, match="cannot connect"):
         push(onto, f"http://127.0.0.1:{port}/store")
     result = CliRunner().invoke(main, ["push", "--endpoint", "ftp://example.org/store"])
     assert result.exit_code == 2 and "not an http(s) URL" in result.output
+
+
+def test_push_in_small_chunks_keeps_blank_node_structures_whole(server, onto):
+    """Chunks of 4 KiB: 2,865 triples in many requests, and the graph read back is the same graph,
+    restrictions and union lists included (a blank node label means one node only within a request)."""
+    from kgtools.ontology import rdflib_graph
+    from kgtools.release import isomorphic
+
+    graph = "http://example.org/chunked"
+    seen = []
+    assert push(onto, server + "/store", graph=graph, chunk_bytes=4096,
+                on_progress=lambda done, total: seen.append((done, total))) == len(onto.graph)
+    assert len(seen) > 50 and seen[-1] == (len(onto.graph), len(onto.graph))
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    back = RemoteEngine(server + "/query", graph=graph).run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert isomorphic(rdflib_graph(back.triples), onto.graph)
+
+
+def test_a_long_query_goes_by_post_form_and_a_short_one_by_get(pushed, onto):
+    remote = RemoteEngine(pushed + "/query")
+    short = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    long = short.replace("WHERE", "#" + "x" * GET_URL_LIMIT + "\nWHERE")
+    assert remote.request(short)[0] == "GET" and remote.request(long)[0] == "POST"
+    assert remote.run(long).records() == remote.run(short).records() == [{"n": len(onto.graph)}]
+
+
+def test_query_on_a_named_graph_sees_only_that_graph(server, onto):
+    push(onto, server + "/store", graph=GRAPH)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert RemoteEngine(server + "/query", graph=GRAPH).run(count).records() == [{"n": len(onto.graph)}]
+    nothing = RemoteEngine(server + "/query", graph="http://example.org/empty").run(count)
+    assert nothing.records() == [{"n": 0}]
+
+
+def test_server_errors_are_one_line(pushed, kgtools_process):
+    with pytest.raises(KgtoolsError, match=r"HTTP 400"):
+        RemoteEngine(pushed + "/query").run("SELECT ?s WHERE { ?s ?p }")
+    done = kgtools_process("query", "statistics", "--graph", GRAPH)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "give --endpoint too" in done.stderr
+    port = free_ports(1)[0]
+    done = kgtools_process("query", "forms", "--endpoint", f"http://127.0.0.1:{port}/sparql")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "cannot connect" in done.stderr
