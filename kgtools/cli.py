@@ -857,11 +857,12 @@ def push(endpoints, graph, append, inputs):
         --endpoint http://127.0.0.1:8890/sparql-graph-crud --endpoint http://127.0.0.1:7878/store
     """
     from kgtools.remote import push as push_graph
+    from kgtools.remote import read_triples
 
-    onto = _load(inputs)
+    triples = read_triples(inputs)
     for endpoint in endpoints:
         with _progress_bar(f"pushing to {endpoint}") as on_progress:
-            count = push_graph(onto, endpoint, graph, replace=not append, on_progress=on_progress)
+            count = push_graph(triples, endpoint, graph, replace=not append, on_progress=on_progress)
         click.echo(f"{'added' if append else 'loaded'} {count} triples into {graph or 'the default graph'} at {endpoint}")
 
 

@@ -279,9 +279,43 @@ def chunks(triples, max_bytes: int = CHUNK_BYTES):
         yield b"".join(batch), count
 
 
-def push(onto, endpoint: str, graph: str | None = None, replace: bool = True, timeout: float = 120,
+def read_triples(paths=()) -> list:
+    """The distinct triples of RDF files (the packaged ontology when none), read by Oxigraph,
+    without an rdflib graph in between; blank nodes are renamed apart for each file.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> len(read_triples()) == len(Ontology.load().graph)
+    True
+    """
+    import pyoxigraph as ox
+
+    from kgtools.ontology import parse_triples
+    from kgtools.resources import ontology_path
+
+    triples: dict = {}
+    for path in paths or [ontology_path()]:
+        fresh: dict = {}
+
+        def node(term):
+            if not isinstance(term, ox.BlankNode):
+                return term
+            if term.value not in fresh:
+                fresh[term.value] = ox.BlankNode()
+            return fresh[term.value]
+
+        for triple in parse_triples(path):
+            if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+                triple = ox.Triple(node(triple.subject), triple.predicate, node(triple.object))
+            triples[triple] = None
+    return list(triples)
+
+
+def push(source, endpoint: str, graph: str | None = None, replace: bool = True, timeout: float = 120,
          chunk_bytes: int = CHUNK_BYTES, on_progress=None) -> int:
-    """Load the ontology into a SPARQL 1.1 Graph Store Protocol store, in chunks.
+    """Load an ontology (an :class:`~kgtools.ontology.Ontology`, or a list of :mod:`pyoxigraph`
+    triples such as :func:`read_triples` gives) into a SPARQL 1.1 Graph Store Protocol store, in chunks.
 
     ``endpoint`` is the store's graph store URL (Oxigraph:
     ``http://host:7878/store``; Virtuoso: ``http://host:8890/sparql-graph-crud``);
@@ -307,7 +341,7 @@ def push(onto, endpoint: str, graph: str | None = None, replace: bool = True, ti
     _check_graph(graph)
     target = urllib.parse.urlencode({"graph": graph}) if graph else "default"
     url = endpoint + ("&" if "?" in endpoint else "?") + target
-    triples = oxigraph_triples(onto.graph)
+    triples = oxigraph_triples(source.graph) if hasattr(source, "graph") else list(source)
     sent, method = 0, "PUT" if replace else "POST"
     # An empty graph still replaces what was there.
     for data, count in chunks(triples, chunk_bytes) if triples or not replace else [(b"", 0)]:

@@ -64,6 +64,20 @@ def test_injection_through_a_remote_parameter_stays_a_literal(pushed, onto):
     assert remote.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").records() == [{"n": len(onto.graph)}]
 
 
+def test_push_reads_files_with_oxigraph_and_keeps_each_files_blank_nodes_apart(server, tmp_path):
+    from kgtools.remote import read_triples
+
+    one, two = tmp_path / "one.nt", tmp_path / "two.nt"
+    one.write_text('_:b <http://e/p> "one" .\n<http://e/a> <http://e/q> _:b .\n')
+    two.write_text('_:b <http://e/p> "two" .\n<http://e/a> <http://e/q> _:b .\n')
+    triples = read_triples([one, two])
+    assert len(triples) == 4 and len({t.subject for t in triples if t.predicate.value == "http://e/p"}) == 2
+    push(triples, server + "/store", graph="http://example.org/two-files")
+    remote = RemoteEngine(server + "/query", graph="http://example.org/two-files")
+    answer = remote.run('SELECT ?v WHERE { <http://e/a> <http://e/q> ?b . ?b <http://e/p> ?v } ORDER BY ?v')
+    assert [r["v"] for r in answer.records()] == ["one", "two"]
+
+
 def test_cli_push_and_query(server):
     runner = CliRunner()
     pushed = runner.invoke(main, ["push", "--endpoint", server + "/store"])

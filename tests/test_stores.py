@@ -103,7 +103,8 @@ def test_the_examples_bind_other_values_than_the_defaults(onto):
 def test_the_ontology_merged_into_the_full_hpo_pushed_and_queried(tmp_path, onto, virtuoso_store, oxigraph_store,
                                                                   kgtools_process):
     """About 334,000 triples into both servers in one command, in chunks; then every stored query
-    (default parameters) answers there as the embedded Oxigraph store of the same file does."""
+    (default parameters) that Virtuoso answers like the others on the ontology alone answers the same
+    on both servers (the statistics as the embedded Oxigraph store of the same file makes them)."""
     import pyoxigraph as ox
 
     merged = tmp_path / "merged.nt"
@@ -115,7 +116,8 @@ def test_the_ontology_merged_into_the_full_hpo_pushed_and_queried(tmp_path, onto
                            "--endpoint", oxigraph_store.store_url)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count(f"loaded {len(store)} triples into {HPO_GRAPH}") == 2
-    assert "/" in done.stderr  # the progress, one line at each tenth when not on a terminal
+    # The progress off a terminal: a plain line at each tenth, up to all triples, for each store.
+    assert done.stderr.count(f" {len(store)}/{len(store)}\n") == 2 and 4 <= done.stderr.count("\n") <= 22
     local = OxigraphEngine(store)  # parameters are looked up in the packaged ontology, part of the merge
     remotes = {"virtuoso": RemoteEngine(virtuoso_store.query_url, graph=HPO_GRAPH, timeout=120),
                "oxigraph server": RemoteEngine(oxigraph_store.query_url, graph=HPO_GRAPH, timeout=120)}
@@ -123,8 +125,10 @@ def test_the_ontology_merged_into_the_full_hpo_pushed_and_queried(tmp_path, onto
     for name, remote in remotes.items():
         assert remote.run(count).records() == [{"n": len(store)}], name
     for name, query in catalog().items():
+        if name in VIRTUOSO_DIFFERS:
+            continue
         bindings = bind_parameters(onto, query, {})
-        expected = rows(local.run(query.text, bindings))
-        assert rows(remotes["oxigraph server"].run(query.text, bindings)) == expected, name
-        if name not in VIRTUOSO_DIFFERS:
-            assert rows(remotes["virtuoso"].run(query.text, bindings)) == expected, name
+        expected = rows(remotes["oxigraph server"].run(query.text, bindings))
+        assert rows(remotes["virtuoso"].run(query.text, bindings)) == expected, name
+        if name == "statistics":  # the counts of the whole merged graph, as the embedded store makes them
+            assert rows(local.run(query.text, bindings)) == expected, name
