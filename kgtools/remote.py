@@ -97,7 +97,8 @@ class RemoteEngine:
 
         check_read_only(text)
         text = insert_values(text, _as_lists(bindings))
-        graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+        form = query_form(text)
+        graph = form in ("CONSTRUCT", "DESCRIBE")
         method, url, body = self.request(text)
         headers = {"Accept": MEDIA_TYPES["ntriples"] if graph else MEDIA_TYPES["json"]}
         if body is not None:
@@ -107,7 +108,7 @@ class RemoteEngine:
             if graph:
                 triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
                 return Result("graph", triples=_take((quad.triple for quad in triples), max_rows))
-            return _json_result(data, max_rows, ask=query_form(text) == "ASK")
+            return _json_result(data, max_rows, ask=form == "ASK")
         except (SyntaxError, ValueError, KeyError, TypeError) as err:
             raise KgtoolsError(f"{self.endpoint}: the answer is not {'N-Triples' if graph else 'SPARQL JSON'} "
                                f"({str(err)[:200]})") from None

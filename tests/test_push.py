@@ -130,8 +130,8 @@ def test_query_on_a_named_graph_sees_only_that_graph(server, onto):
 
 
 def test_server_errors_are_one_line(pushed, kgtools_process):
-    with pytest.raises(KgtoolsError, match=r"HTTP 400"):
-        RemoteEngine(pushed + "/query").run("SELECT ?s WHERE { ?s ?p }")
+    with pytest.raises(KgtoolsError, match=r"/nothing: HTTP 404"):
+        RemoteEngine(pushed + "/nothing").run("ASK { ?s ?p ?o }")
     done = kgtools_process("query", "statistics", "--graph", GRAPH)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "give --endpoint too" in done.stderr
     port = free_ports(1)[0]
