@@ -33,10 +33,9 @@ from __future__ import annotations
 import json
 import time
 import urllib.parse
-from pathlib import Path
 
 from kgtools.errors import InputError, KgtoolsError
-from kgtools.query import (ENGINES, MEDIA_TYPES, OxigraphEngine, QueryError, RdflibEngine, Result, _as_lists, _take,
+from kgtools.query import (ENGINES, MEDIA_TYPES, OxigraphEngine, RdflibEngine, Result, _as_lists, _take,
                            check_read_only, insert_values, query_form)
 
 #: Longest URL sent with GET; a longer query goes in a POST form. Virtuoso reads
@@ -205,8 +204,7 @@ def _http(method: str, url: str, body: bytes | None, headers: dict, timeout: flo
         raise KgtoolsError(f"{name}: cannot connect ({reason})") from None
 
 
-def open_engine(onto, engine: str = "oxigraph", store: str | Path | None = None, endpoint: str | None = None,
-                graph: str | None = None):
+def open_engine(onto, engine: str = "oxigraph", endpoint: str | None = None, graph: str | None = None):
     """The engine to run queries with: a remote endpoint (on ``graph``) when given, else Oxigraph or rdflib.
 
     Examples
@@ -224,12 +222,10 @@ def open_engine(onto, engine: str = "oxigraph", store: str | Path | None = None,
     if graph:
         raise InputError("--graph names a graph of a remote endpoint; give --endpoint too")
     if engine == "rdflib":
-        if store:
-            raise InputError("--store is a directory of the Oxigraph engine; it does not apply to --engine rdflib")
         return RdflibEngine(onto.graph)
     if engine != "oxigraph":
         raise InputError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
-    return OxigraphEngine.from_ontology(onto, store)
+    return OxigraphEngine.from_ontology(onto)
 
 
 # --------------------------------------------------------------------------- push
