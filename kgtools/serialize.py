@@ -57,7 +57,7 @@ _STRING = XSD + "string"
 _SAFE_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _PREFIX_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 # XML names (ASCII letters are enough for the vocabularies in use; others get a generated namespace).
-_NC_START = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
+_NC_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 
 
 # ---------------------------------------------------------------- the triples, indexed
@@ -371,23 +371,29 @@ def rdf_xml(triples, prefixes: dict[str, str] | None = None) -> str:
     """
     graph = _Graph(triples)
     names = _Names(prefixes)
-    generated: dict[str, str] = {}
+    # Element names need a namespace: one is made up (ns1, ns2... in the order of their IRIs) where no prefix fits.
+    element_iris = {p.value for pairs in graph.by_subject.values() for p, _ in pairs}
+    element_iris |= {o.value for pairs in graph.by_subject.values() for p, o in pairs
+                     if p.value == _TYPE and type(o).__name__ == "NamedNode"}
+    generated = set()
+    for iri in element_iris:
+        match = _NC_NAME.search(iri)
+        if names.split(iri, _NC_NAME.match) is None and match is not None and match.start() > 0:
+            generated.add(iri[: match.start()])
+    for number, namespace in enumerate(sorted(generated), 1):
+        names.by_namespace[namespace] = f"ns{number}"
+        names.ends.add(namespace[-1])
+    element_names: dict[str, str] = {}
 
     def qname(iri: str) -> str:
-        split = names.split(iri, _NC_START.match)
-        if split is None:
-            match = re.search(r"[A-Za-z_][A-Za-z0-9_.-]*$", iri)
-            if match is None or match.start() == 0:
+        found = element_names.get(iri)
+        if found is None:
+            split = names.split(iri, _NC_NAME.match)
+            if split is None:
                 raise ValueError(f"{iri} cannot be written as an XML element name (RDF/XML needs one)")
-            namespace = iri[: match.start()]
-            prefix = generated.get(namespace)
-            if prefix is None:
-                prefix = generated[namespace] = f"ns{len(generated) + 1}"
-                names.by_namespace[namespace] = prefix
-                names.ends.add(namespace[-1])
-            split = (prefix, match.group())
-        names.used[split[0]] = iri[: len(iri) - len(split[1])]
-        return f"{split[0]}:{split[1]}"
+            names.used[split[0]] = iri[: len(iri) - len(split[1])]
+            found = element_names[iri] = f"{split[0]}:{split[1]}"
+        return found
 
     def node_element(subject, depth: int, attributes: str) -> str:
         indent = "    " * depth
