@@ -33,7 +33,7 @@ def main():
     module = _ontology_of(project_module(result))
     steps = {
         "read hp.obo (fastobo: parse, OBO to OWL)": lambda: read_triples(args.hpo, "hp"),
-        "merge (read, normalise, unify, report)": lambda: merge(onto, [args.hpo]),
+        "merge (read, unify, declare, report)": lambda: merge(onto, [args.hpo]),
         "write the merged ontology as RDF/XML": lambda: result.serialize("owl"),
         "HermiT over the project module": lambda: reason(module, "hermit"),
         "SHACL shapes on the project module": lambda: validate(module),
