@@ -43,7 +43,7 @@ def read_triples(path: str | Path, tag: str) -> list:
     """
     import pyoxigraph as ox
 
-    from kgtools.ontology import EXTENSIONS, parse_triples
+    from kgtools.store import EXTENSIONS, parse_triples
 
     path = Path(path)
     suffix = path.suffix.lower()

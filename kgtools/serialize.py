@@ -497,13 +497,21 @@ def json_ld(triples, prefixes: dict[str, str] | None = None) -> str:
     """
     import rdflib
 
-    from kgtools.ontology import _rdflib_term
+    def term(node):
+        kind = type(node).__name__
+        if kind == "NamedNode":
+            return rdflib.URIRef(node.value)
+        if kind == "BlankNode":
+            return rdflib.BNode(node.value)  # the canonical label: JSON-LD writes it as the node's @id
+        if node.language:
+            return rdflib.Literal(node.value, lang=node.language)
+        if node.datatype.value == _STRING:
+            return rdflib.Literal(node.value)
+        return rdflib.Literal(node.value, datatype=rdflib.URIRef(node.datatype.value))
 
     graph = rdflib.Graph()
-    blank_nodes: dict = {}
     for t in sorted(_with_canonical_blank_nodes(triples), key=str):
-        graph.add(tuple(rdflib.BNode(n.value) if type(n).__name__ == "BlankNode" else _rdflib_term(n, blank_nodes)
-                        for n in (t.subject, t.predicate, t.object)))
+        graph.add((term(t.subject), term(t.predicate), term(t.object)))
     context = dict(sorted((prefixes or {}).items()))
     data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
     if "@graph" not in data:
