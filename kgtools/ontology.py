@@ -138,31 +138,6 @@ def _bind_prefixes(graph) -> None:
     graph.bind("obo", OBO, override=True)
 
 
-@dataclass(frozen=True)
-class Entity:
-    """A named entity of the graph, with what a curator reads first about it."""
-
-    iri: str
-    curie: str
-    label: str | None
-    kind: str
-    definition: str | None = None
-    synonyms: tuple[tuple[str, str], ...] = field(default=())
-    xrefs: tuple[str, ...] = field(default=())
-
-    def as_dict(self) -> dict:
-        """The entity as plain data, for JSON output."""
-        return {
-            "iri": self.iri,
-            "curie": self.curie,
-            "label": self.label,
-            "kind": self.kind,
-            "definition": self.definition,
-            "synonyms": [{"text": text, "scope": scope} for text, scope in self.synonyms],
-            "xrefs": list(self.xrefs),
-        }
-
-
 def graph_view(store):
     """An :class:`rdflib.Graph` over the default graph of a :class:`pyoxigraph.Store`: nothing is copied.
 

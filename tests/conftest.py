@@ -1,4 +1,5 @@
-"""Shared fixtures: the packaged ontology, loaded once per test session, and the command line as a process."""
+"""Shared fixtures: the packaged ontology and its release files, made once per test session; the command line
+as a process; the triple stores and OWLAPI."""
 
 import subprocess
 import sys
@@ -11,6 +12,16 @@ def onto():
     from kgtools.ontology import Ontology
 
     return Ontology.load()
+
+
+@pytest.fixture(scope="session")
+def released(onto, tmp_path_factory):
+    """The release files of the packaged ontology, written once per test session."""
+    from kgtools import release
+
+    out = tmp_path_factory.mktemp("release")
+    release.release(onto, out)
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -11,13 +11,6 @@ RDF_FILES = [f"calcinosis{variant}.{fmt}" for variant in release.VARIANTS for fm
 
 
 @pytest.fixture(scope="module")
-def released(onto, tmp_path_factory):
-    out = tmp_path_factory.mktemp("release")
-    release.release(onto, out)
-    return out
-
-
-@pytest.fixture(scope="module")
 def declared_classes(onto):
     classes = {}
     for variant in release.VARIANTS:

@@ -13,13 +13,6 @@ from kgtools.provenance import EVIDENCE, HEDGE, SOURCE_LINE
 
 
 @pytest.fixture(scope="module")
-def released(onto, tmp_path_factory):
-    out = tmp_path_factory.mktemp("release")
-    release.release(onto, out)
-    return out
-
-
-@pytest.fixture(scope="module")
 def variants(onto):
     return {variant: release.variant_graph(onto.graph, variant) for variant in release.VARIANTS}
 
