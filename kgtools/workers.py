@@ -16,6 +16,9 @@ Capacity, and how a cheap query stays fast beside runaways:
   answered :class:`Busy` (HTTP 503 with ``Retry-After``).
 * A request that finds every worker busy waits in a queue of at most
   ``waiting`` requests; beyond it, :class:`Busy` comes at once.
+* The store does not change while the endpoint serves it, so an answer once
+  given is the answer: the last answers (at most ``ANSWER_CACHE_BYTES`` in
+  all) are kept and a repeated request is answered without a worker.
 
 The worker processes run without network access where Linux allows it
 (their own empty network namespace): a second wall behind the read-only
@@ -33,11 +36,13 @@ Examples
 from __future__ import annotations
 
 import ctypes
+import json
 import math
 import multiprocessing
 import shutil
 import tempfile
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from kgtools.errors import KgtoolsError
@@ -46,6 +51,8 @@ from kgtools.query import (GRAPH_FORMATS, QueryError, RefusedError, ResultTooLar
 
 #: Seconds a query may run before it counts against the ``workers`` that may run long.
 QUICK = 1.0
+#: Bytes of answers kept for repeated requests; an answer larger than an eighth of it is not kept.
+ANSWER_CACHE_BYTES = 16 * 2**20
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 
@@ -225,6 +232,8 @@ class QueryService:
         self._queued = 0
         self._long = 0
         self._closed = False
+        self._answers: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self._answer_bytes = 0
         starting: list[_Worker] = []
         try:
             # Workers start loading their libraries while the store is filled.
@@ -333,7 +342,41 @@ class QueryService:
             raise LookupError(name)
         return self._execute((name, None, params, formats or ["json", "turtle"], self.max_rows))
 
+    @property
+    def cached_bytes(self) -> int:
+        """Bytes of answers kept for repeated requests (at most ``ANSWER_CACHE_BYTES``)."""
+        return self._answer_bytes
+
+    def _remembered(self, key: str) -> tuple[str, bytes] | None:
+        with self._changed:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def _remember(self, key: str, answer: tuple[str, bytes]) -> None:
+        size = len(key) + len(answer[1])
+        if size > ANSWER_CACHE_BYTES // 8:
+            return
+        with self._changed:
+            if key in self._answers:
+                return
+            self._answers[key] = answer
+            self._answer_bytes += size
+            while self._answer_bytes > ANSWER_CACHE_BYTES:
+                old_key, (_, old_body) = self._answers.popitem(last=False)
+                self._answer_bytes -= len(old_key) + len(old_body)
+
     def _execute(self, job: tuple) -> tuple[str, bytes]:
+        key = json.dumps(job, sort_keys=True, default=str)
+        answer = self._remembered(key)
+        if answer is not None:
+            return answer
+        answer = self._run_in_worker(job)
+        self._remember(key, answer)
+        return answer
+
+    def _run_in_worker(self, job: tuple) -> tuple[str, bytes]:
         worker = self._take()
         long = False
         try:

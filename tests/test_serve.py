@@ -349,3 +349,24 @@ def test_dataset_parameters_are_refused_not_ignored(endpoint):
         status, _, _ = fetch(endpoint + "/sparql?" + urllib.parse.urlencode({key: "http://e/g"}), FORMS.encode(),
                              {"Content-Type": "application/sparql-query"})
         assert status == 400
+
+
+def test_a_repeated_request_is_answered_from_the_kept_answers_within_their_bound(monkeypatch):
+    """The store does not change while served: a repeated query needs no worker; the kept answers stay bounded."""
+    from kgtools import workers
+
+    service = QueryService(workers=1, timeout=5)
+    try:
+        first = service.run_stored("subforms", {"form": "idiopathic calcinosis cutis"}, ["csv"])
+        monkeypatch.setattr(service, "_take", lambda: pytest.fail("a repeated request reached a worker"))
+        assert service.run_stored("subforms", {"form": "idiopathic calcinosis cutis"}, ["csv"]) == first
+        with pytest.raises(BaseException, match="reached a worker"):
+            service.run_stored("subforms", {"form": "calcinosis cutis"}, ["csv"])
+        monkeypatch.undo()
+        monkeypatch.setattr(workers, "ANSWER_CACHE_BYTES", 4096)
+        for n in range(40):
+            service.run(f"SELECT ?l WHERE {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }} LIMIT {n + 1}",
+                        formats=["csv"])
+        assert 0 < service.cached_bytes <= 4096
+    finally:
+        service.close()
