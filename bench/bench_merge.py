@@ -15,7 +15,7 @@ from timing import median_seconds
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--hpo", type=Path, default=Path("/work/shared/reference/hp.obo"))
+    parser.add_argument("--hpo", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "reference" / "hp.obo")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--full-reasoning", action="store_true", help="Also reason over the whole merged ontology.")
     args = parser.parse_args()

@@ -5,7 +5,7 @@ Run: .venv/bin/python bench/bench_query.py [--repeat N] [--hpo PATH/hp.obo]
 Measures (median wall time of N runs) loading the RDF, a transitive
 subclass query (every descendant of a root class), and, on the packaged
 ontology, every stored query. The HPO is read from an OBO file
-(default: /work/shared/reference/hp.obo, HPO release 2025-01-16), mapped
+(default: the full HPO beside the repository, ../shared/reference/hp.obo, HPO release 2025-01-16), mapped
 once to OWL with fastobo and written as Turtle in a temporary folder; it is
 skipped when the file is missing.
 """
@@ -85,7 +85,7 @@ def stored_queries(repeat: int) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--hpo", type=Path, default=Path("/work/shared/reference/hp.obo"))
+    parser.add_argument("--hpo", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "reference" / "hp.obo")
     args = parser.parse_args()
 
     from kgtools.resources import ontology_path

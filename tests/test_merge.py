@@ -15,9 +15,7 @@ from kgtools.mappings import validate_sssom
 
 SLICES = Path(__file__).parent / "data" / "merge"
 # The shared reference data lies beside the repository (never shipped with it).
-FULL_HPO = next((p for p in (Path(__file__).resolve().parents[2] / "shared" / "reference" / "hp.obo",
-                             Path("/work/shared/reference/hp.obo")) if p.is_file()),
-                Path("/work/shared/reference/hp.obo"))
+FULL_HPO = Path(__file__).resolve().parents[2] / "shared" / "reference" / "hp.obo"
 
 
 @pytest.fixture(scope="module")
