@@ -643,7 +643,7 @@ def _take(rows, max_rows: int | None) -> list:
     return out
 
 
-def open_store(directory: str | Path):
+def open_store_directory(directory: str | Path):
     """An on-disk :class:`pyoxigraph.Store` in ``directory`` (created if missing), opened for writing.
 
     A folder Oxigraph cannot open (not a store, locked by another process)
@@ -680,7 +680,7 @@ class OxigraphEngine:
 
         if directory is None:
             return cls(onto.store)
-        store = open_store(directory)
+        store = open_store_directory(directory)
         if not len(store):
             store.bulk_extend(onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
             store.flush()

@@ -47,7 +47,7 @@ from pathlib import Path
 
 from kgtools.errors import KgtoolsError
 from kgtools.query import (GRAPH_FORMATS, QueryError, RefusedError, ResultTooLarge, bind_parameters, catalog,
-                           check_read_only, open_store)
+                           check_read_only, open_store_directory)
 
 #: Seconds a query may run before it counts against the ``workers`` that may run long.
 QUICK = 1.0
@@ -107,7 +107,7 @@ def fill_store(directory: str | Path, paths: tuple = ()) -> int:
     from kgtools import resources
     from kgtools.store import load_files
 
-    store = open_store(directory)
+    store = open_store_directory(directory)
     if len(store):
         return len(store)
     try:
