@@ -25,9 +25,13 @@ CHEAP = "ASK { ?s ?p ?o }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
+def fresh(text):
+    """The query with a comment unique to the call: run by a worker, not an answer the endpoint kept."""
+    return f"{text}\n# {time.perf_counter_ns()} {threading.get_ident()}"
+
+
 def cheap():
-    """The cheap query, with a comment unique to the call: run by a worker, not an answer the endpoint kept."""
-    return f"{CHEAP}\n# {time.perf_counter_ns()} {threading.get_ident()}"
+    return fresh(CHEAP)
 
 
 class Listener:
@@ -155,9 +159,8 @@ def every_way(port, text):
 
 
 def triple_count(port):
-    """The store's triple count, asked afresh (a comment unique to the call: not an answer the endpoint kept)."""
-    fresh = f"{COUNT}\n# {time.perf_counter_ns()} {threading.get_ident()}"
-    status, _, body = request(port, "GET", "/sparql?format=csv&query=" + urllib.parse.quote(fresh))
+    """The store's triple count, asked afresh."""
+    status, _, body = request(port, "GET", "/sparql?format=csv&query=" + urllib.parse.quote(fresh(COUNT)))
     assert status == 200
     return int(body.split()[1])
 
