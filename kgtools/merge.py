@@ -86,6 +86,37 @@ class MergeResult:
         """The report as readable text (:func:`report_text`)."""
         return report_text(self.report)
 
+    @property
+    def passed(self) -> bool:
+        """No input triple lost and, when :func:`check` ran, consistent with the project terms conforming.
+
+        Examples
+        --------
+        >>> MergeResult([], {"accounting": {"lost": 0}, "check details": {"shapes": {"conforms": False}}}).passed
+        False
+        """
+        details = self.report.get("check details", {})
+        return (self.report["accounting"]["lost"] == 0 and details.get("consistency", {}).get("consistent", True)
+                and details.get("shapes", {}).get("conforms", True))
+
+
+def output_format(path: str | Path) -> str:
+    """The format the merged ontology is written in to ``path``, by its extension (one of :data:`OUTPUT_FORMATS`).
+
+    Examples
+    --------
+    >>> output_format("merged.OWL")
+    'owl'
+    >>> output_format("merged.csv")
+    Traceback (most recent call last):
+    ...
+    kgtools.errors.InputError: unknown output format 'csv' for merged.csv (expected .owl, .ttl, .nt)
+    """
+    fmt = Path(path).suffix.lstrip(".").lower()
+    if fmt not in OUTPUT_FORMATS:
+        raise InputError(f"unknown output format {fmt!r} for {path} (expected .{', .'.join(OUTPUT_FORMATS)})")
+    return fmt
+
 
 # ---------------------------------------------------------------- normalising
 def _normaliser(rewrites: dict):

@@ -1,0 +1,5 @@
+"""``python -m kgtools.cli``: the same as the ``kgtools`` command."""
+
+from kgtools.cli import main
+
+main()

@@ -1,0 +1,129 @@
+"""Querying with SPARQL: queries, query, serve (a read-only endpoint), push (to triple stores)."""
+
+from __future__ import annotations
+
+import click
+
+from kgtools.cli.options import URL, Seconds, command, format_option, input_option, load_ontology, output_option
+from kgtools.cli.output import make_console, print_json, print_table, progress_bar, write_or_print
+from kgtools.query import ENGINES, FORMATS as QUERY_FORMATS  # light: rdflib is imported only when a query runs
+
+#: The commands of this family, as ``kgtools`` names them in its help.
+__all__ = ["list_queries", "query", "serve", "push"]
+
+
+@command("queries")
+@format_option("text", "json")
+def list_queries(fmt):
+    """List the stored SPARQL queries with their descriptions and parameters."""
+    from kgtools.query import catalog
+
+    stored = catalog()
+    if fmt == "json":
+        return print_json([q.as_dict() for q in stored.values()])
+    console = make_console()
+    for query in stored.values():
+        console.print(f"[bold]{query.name}[/bold]  {query.title}", markup=True, highlight=False)
+        console.print(f"  {query.description}", markup=False)
+        for param in query.parameters:
+            default = "required" if param.required else ("optional" if param.default is None else f"default: {param.default}")
+            console.print(f"  --param {param.name}=… ({param.type}, {default}) {param.description}", markup=False)
+        console.print(f"  e.g. {query.example}", markup=False)
+
+
+@command()
+@click.argument("name")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the query (labels, CURIEs and IRIs are looked up); repeat for several.")
+@format_option(*QUERY_FORMATS)
+@click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
+              help="The embedded SPARQL engine.")
+@click.option("--store", type=click.Path(file_okay=False),
+              help="Directory of persistent Oxigraph stores: the inputs' store is built there once and reused while "
+                   "the files are unchanged. Default: the user cache directory, for large inputs.")
+@click.option("--endpoint", type=URL(), help="Run on this SPARQL endpoint instead (e.g. http://host:7878/query).")
+@click.option("--graph", metavar="IRI",
+              help="With --endpoint: the graph to query (default-graph-uri), e.g. the one `kgtools push --graph` filled.")
+@input_option
+@output_option(help="File to write (default: standard output).")
+def query(name, params, fmt, engine, store, endpoint, graph, inputs, output):
+    """Run a stored query (see `kgtools queries`) or a .rq file, with typed parameters.
+
+    \b
+    Examples:
+      kgtools query forms-for-condition --param condition=dermatomyositis
+      kgtools query differential --param finding="calcium deposit" --param finding=bulla
+      kgtools query provenance --param line=51 --format csv
+      kgtools query my-query.rq --engine rdflib
+      kgtools query forms --endpoint http://host:8890/sparql --graph http://purl.obolibrary.org/obo/ccut.owl
+    """
+    from kgtools import query as q
+    from kgtools.remote import open_engine
+
+    onto = load_ontology(inputs, store)
+    result = q.run_stored(onto, name, q.parse_params(params), open_engine(onto, engine, endpoint=endpoint, graph=graph))
+    if fmt == "table":
+        headers, rows = q.table(result, onto.curie)
+        if output:
+            return write_or_print("\n".join("\t".join(r) for r in [headers, *rows]) + "\n", output)
+        return print_table(q.get_query(name).title, headers, rows)
+    write_or_print(q.serialize_result(result, fmt).decode("utf-8"), output)
+
+
+@command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=7879, show_default=True, help="Port (0: any free port).")
+@click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store directory (filled on first use).")
+@click.option("--timeout", type=Seconds(), default=10.0, show_default=True, help="Seconds a query may run.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True,
+              help="Most rows (or triples) in a result.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Queries that may run long side by side (one more worker keeps quick queries answered).")
+@input_option
+def serve(host, port, store, timeout, max_rows, workers, inputs):
+    """Serve the ontology as a read-only SPARQL 1.1 endpoint, with the stored queries and a browser page.
+
+    \b
+    GET /                      a page to write and run queries
+    GET|POST /sparql?query=…   SPARQL 1.1 Protocol (JSON, XML, CSV, TSV; Turtle, JSON-LD)
+    GET /queries/NAME?k=v      a stored query with its parameters
+    Updates, LOAD and SERVICE are refused (403); a query over --timeout is stopped (503).
+    """
+    from kgtools.serve import QueryService, make_server
+
+    service = QueryService(inputs, store, workers=workers, timeout=timeout, max_rows=max_rows)
+    try:
+        server = make_server(service, host, port)
+        bound_host, bound_port = server.server_address[:2]
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo(f"kgtools: warning: listening on {host}, reachable from other machines", err=True)
+        shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+        click.echo(f"serving on http://{shown}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
+        server.serve_forever()
+    finally:
+        service.close()
+
+
+@command()
+@click.option("--endpoint", "endpoints", required=True, multiple=True, type=URL(),
+              help="Graph Store Protocol URL of the store (Oxigraph: http://host:7878/store; Virtuoso: "
+                   "http://host:8890/sparql-graph-crud); repeat to load several stores.")
+@click.option("--graph", metavar="IRI", help="Named graph to load into (default: the default graph).")
+@click.option("--append", is_flag=True, help="Add to the graph (HTTP POST) instead of replacing it (PUT).")
+@input_option
+def push(endpoints, graph, append, inputs):
+    """Load the ontology into triple stores over the SPARQL 1.1 Graph Store Protocol, in N-Triples chunks.
+
+    \b
+    Example:
+      kgtools push -i merged.owl --graph http://purl.obolibrary.org/obo/ccut.owl \\
+        --endpoint http://127.0.0.1:8890/sparql-graph-crud --endpoint http://127.0.0.1:7878/store
+    """
+    from kgtools.remote import push as push_graph
+    from kgtools.remote import read_triples
+
+    triples = read_triples(inputs)
+    for endpoint in endpoints:
+        with progress_bar(f"pushing to {endpoint}") as on_progress:
+            count = push_graph(triples, endpoint, graph, replace=not append, on_progress=on_progress)
+        click.echo(f"{'added' if append else 'loaded'} {count} triples into {graph or 'the default graph'} at {endpoint}")
