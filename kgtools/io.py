@@ -34,14 +34,69 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
     >>> oct(out.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
     True
     """
-    path = Path(path)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if _is_special(path):
-        return _write_special(path, data)
-    directory = _parent_folder(path)
+    return write_atomic_together({path: data})[0]
+
+
+def write_atomic_together(files: dict[str | os.PathLike, str | bytes]) -> list[Path]:
+    """Write every file of ``files`` (path: data) whole, all of them or none.
+
+    Each file is written to a temporary sibling; once all are complete they
+    are renamed into place one after the other. If a rename fails, or an
+    interrupt comes between two renames, the files already renamed are put
+    back as they were (an earlier file restored, a new one removed): a merged
+    ontology never lies beside the report of another run. A device or a pipe
+    (``/dev/stdout``) is written into, last, once every file is in place.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "report.json").mkdir()
+    >>> _ = (folder / "report.json" / "x").write_text("a folder in the way")
+    >>> write_atomic_together({folder / "merged.owl": "<rdf/>", folder / "report.json": "{}"})
+    Traceback (most recent call last):
+    ...
+    kgtools.errors.InputError: cannot write .../report.json: Is a directory
+    >>> sorted(p.name for p in folder.iterdir())
+    ['report.json']
+    """
+    files = {Path(path): data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}
+    special = [path for path in files if _is_special(path)]
+    written: dict[Path, str] = {}  # each regular file and its complete temporary sibling
+    renamed: list[tuple[Path, str | None]] = []  # each file renamed into place, and where its earlier version is kept
     try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        for path in files:
+            if path not in special:
+                written[path] = _write_temporary(path, files[path])
+        for path, tmp in written.items():
+            earlier = _keep_earlier(path, tmp) if len(files) > 1 else None
+            try:
+                os.replace(tmp, path)
+            except BaseException:
+                if earlier:
+                    os.unlink(earlier)
+                raise
+            renamed.append((path, earlier))
+        for path in special:
+            _write_special(path, files[path])
+    except BaseException as err:
+        _put_back(renamed)
+        for tmp in written.values():
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError) and not isinstance(err, BrokenPipeError):
+            failed = next((p for p in files if p not in {r for r, _ in renamed}), None)
+            raise InputError(f"cannot write {failed}: {err.strerror}") from None
+        raise
+    for _, earlier in renamed:
+        if earlier:
+            Path(earlier).unlink(missing_ok=True)
+    return list(files)
+
+
+def _write_temporary(path: Path, data: bytes) -> str:
+    """Write ``data`` to a new temporary sibling of ``path``, with the permissions a plain open() would give."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=_parent_folder(path), prefix=f".{path.name}.", suffix=".tmp")
     except OSError as err:
         raise InputError(f"cannot write {path}: {err.strerror}") from None
     try:
@@ -49,14 +104,35 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
             handle.write(data)
         # mkstemp makes the file private (0600); give it the permissions a plain open() would.
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
         raise InputError(f"cannot write {path}: {err.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+    return tmp
+
+
+def _keep_earlier(path: Path, tmp: str) -> str | None:
+    """A second name beside ``tmp`` for the file at ``path`` about to be replaced (a hard link, or a copy where the
+    file system has none); None if no file is there."""
+    if not path.is_file():
+        return None
+    earlier = tmp + ".earlier"
+    try:
+        os.link(path, earlier)
+    except OSError:
+        shutil.copy2(path, earlier)
+    return earlier
+
+
+def _put_back(renamed: list[tuple[Path, str | None]]) -> None:
+    """Undo the renames of :func:`write_atomic_together`, the last first."""
+    for path, earlier in reversed(renamed):
+        if earlier:
+            os.replace(earlier, path)
+        else:
+            path.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -82,6 +82,31 @@ class MergeResult:
             raise InputError(f"unknown output format {fmt!r} (expected one of {', '.join(OUTPUT_FORMATS)})")
         return serialize(self.triples, fmt, dict(load_prefixes(), obo=OBO)).encode("utf-8")
 
+    def write(self, output: str | Path | None = None, report: str | Path | None = None) -> None:
+        """Write the merged ontology to ``output`` (in the format of its extension, :func:`output_format`) and the
+        report as JSON to ``report``: both whole, and both or neither (:func:`kgtools.io.write_atomic_together`).
+
+        Examples
+        --------
+        >>> import json, tempfile, pathlib
+        >>> from kgtools.ontology import Ontology
+        >>> from kgtools.resources import example_path
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> merge(Ontology.load(), [example_path("hp_calcinosis.obo")]).write(folder / "m.ttl", folder / "r.json")
+        >>> json.loads((folder / "r.json").read_text())["accounting"]["lost"]
+        0
+        """
+        import json
+
+        from kgtools.io import write_atomic_together
+
+        files = {}
+        if output:
+            files[output] = self.serialize(output_format(output))
+        if report:
+            files[report] = json.dumps(self.report, indent=2, ensure_ascii=False) + "\n"
+        write_atomic_together(files)
+
     def text(self) -> str:
         """The report as readable text (:func:`report_text`)."""
         return report_text(self.report)

@@ -243,6 +243,30 @@ def test_merge_command_refuses_an_unknown_output_format_before_merging(tmp_path)
     assert not (tmp_path / "m.docx").exists()
 
 
+def test_a_report_that_cannot_be_renamed_into_place_leaves_no_merged_output(merged, tmp_path):
+    """The merged ontology and its report are written both or neither: a folder in the report's place (which no
+    file can replace) stops the pair, and the merged ontology renamed into place before it is taken back."""
+    (tmp_path / "report.json").mkdir()
+    (tmp_path / "report.json" / "kept").write_text("a folder in the way\n")
+    with pytest.raises(InputError, match="cannot write .*report.json: Is a directory"):
+        merged.write(tmp_path / "merged.ttl", tmp_path / "report.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no merged.ttl, no temporary file
+    assert [p.name for p in (tmp_path / "report.json").iterdir()] == ["kept"]
+
+
+def test_a_failed_pair_puts_back_the_earlier_merged_output(merged, tmp_path):
+    (tmp_path / "merged.owl").write_text("an earlier merge\n")
+    (tmp_path / "report.json").mkdir()
+    (tmp_path / "report.json" / "kept").write_text("a folder in the way\n")
+    with pytest.raises(InputError, match="report.json"):
+        merged.write(tmp_path / "merged.owl", tmp_path / "report.json")
+    assert (tmp_path / "merged.owl").read_text() == "an earlier merge\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["merged.owl", "report.json"]
+    merged.write(tmp_path / "merged.owl", tmp_path / "report.ttl.json")  # and a pair that can be written replaces it
+    assert (tmp_path / "merged.owl").read_bytes() == merged.serialize("owl")
+    assert json.loads((tmp_path / "report.ttl.json").read_text()) == merged.report
+
+
 def test_align_command_writes_sssom_and_counts_what_it_found_again(tmp_path):
     from click.testing import CliRunner
 

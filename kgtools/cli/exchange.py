@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -114,11 +113,11 @@ def merge(others, inputs, output, unify, replace_iris, normalize_prefixes, repor
     Example:
       kgtools merge hp.obo -o merged.owl --report merge-report.json
     """
-    from kgtools.io import write_atomic
     from kgtools.merge import check, output_format
     from kgtools.merge import merge as run_merge
 
-    fmt = output_format(output) if output else None
+    if output:
+        output_format(output)  # a bad extension is refused before any work
     onto = load_ontology(inputs)
     with progress_steps() as step:
         result = run_merge(onto, list(others), unify=unify, replace_iris=replace_iris,
@@ -126,11 +125,9 @@ def merge(others, inputs, output, unify, replace_iris, normalize_prefixes, repor
         if scope != "none":
             step("checking: HermiT and the SHACL shapes")
             check(result, scope=scope)
-        if output:
-            step(f"writing {output}")
-            write_atomic(output, result.serialize(fmt))
-    if report:
-        write_atomic(report, json.dumps(result.report, indent=2, ensure_ascii=False) + "\n")
+        if output or report:
+            step(f"writing {' and '.join(str(path) for path in (output, report) if path)}")
+            result.write(output, report)
     click.echo(result.text(), nl=False)
     if not result.passed:
         sys.exit(EXIT_FAILED)
