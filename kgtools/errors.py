@@ -8,8 +8,9 @@ Exit codes (the same for every command):
 * 2 -- the command could not run: bad usage, a missing or unreadable file,
   a syntax error (with file, line and column), an unknown term, an output
   that cannot be written or that is one of the inputs;
-* 130 -- interrupted (Ctrl-C, SIGINT); 143 -- terminated (SIGTERM). Either
-  way no partial output is left;
+* 130 -- interrupted (Ctrl-C, SIGINT); 143 -- terminated (SIGTERM);
+  129 -- hung up (SIGHUP: the terminal closed). Each way no partial output
+  is left;
 * 141 -- the reader of standard output went away (``kgtools entities | head``),
   as for a program stopped by SIGPIPE; nothing is printed.
 """
@@ -19,6 +20,7 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
+EXIT_HANGUP = 129
 EXIT_BROKEN_PIPE = 141
 
 

@@ -414,8 +414,10 @@ def test_a_reader_that_goes_away_stops_the_command_quietly(command):
     assert (proc.returncode, proc.stderr) == (141, "")
 
 
-@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_publish_interrupted_half_way_leaves_nothing(tmp_path, signum, code):
+@pytest.mark.parametrize("signum, code, said", [(signal.SIGINT, 130, "kgtools: interrupted"),
+                                              (signal.SIGTERM, 143, "kgtools: terminated"),
+                                              (signal.SIGHUP, 129, "kgtools: hung up")])
+def test_publish_interrupted_half_way_leaves_nothing(tmp_path, signum, code, said):
     """A real ``kgtools publish``, stopped once it has written files into its folder: no output, no temporary."""
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "kgtools.cli", "publish", "-o", str(out)],
@@ -432,7 +434,7 @@ def test_publish_interrupted_half_way_leaves_nothing(tmp_path, signum, code):
         proc.wait()
     assert proc.returncode == code
     assert "Traceback" not in stderr
-    assert stderr.strip().splitlines()[-1] == ("kgtools: interrupted" if signum == signal.SIGINT else "kgtools: terminated")
+    assert stderr.strip().splitlines()[-1] == said
     assert list(tmp_path.iterdir()) == []
 
 

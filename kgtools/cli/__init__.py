@@ -42,7 +42,8 @@ def main():
       kgtools validate my-extension.ttl ontology/calcinosis.ttl
 
     Exit codes: 0 passed, 1 a check failed, 2 the command could not run
-    (one line on stderr says what and where), 130 interrupted, 143 terminated.
+    (one line on stderr says what and where), 130 interrupted, 143 terminated,
+    129 hung up (the terminal closed).
     """
 
 

@@ -1,26 +1,50 @@
 """The command group: library errors, interrupts and a vanished reader become one line and a documented exit code.
 
 Exit codes are those of :mod:`kgtools.errors`: 0 passed, 1 check failed,
-2 could not run, 130 interrupted, 143 terminated, 141 the reader went away.
+2 could not run, 130 interrupted, 143 terminated, 129 hung up, 141 the reader went away.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 import click
 
 from kgtools.cli.options import Command
-from kgtools.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE, KgtoolsError
+from kgtools.errors import (EXIT_BROKEN_PIPE, EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE,
+                            KgtoolsError)
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that every ``finally`` runs and no partial output is left."""
+class _Stopped(KeyboardInterrupt):
+    """A signal that stops the command, raised like Ctrl-C so that every ``finally`` runs and no partial output is
+    left; says what stopped it and exits with its code."""
+
+    message = "interrupted"
+    exit_code = EXIT_INTERRUPTED
 
 
-def _on_sigterm(signum, frame):
-    raise _Terminated()
+class _Terminated(_Stopped):
+    """SIGTERM."""
+
+    message = "terminated"
+    exit_code = EXIT_TERMINATED
+
+
+class _HungUp(_Stopped):
+    """SIGHUP: the terminal closed, or an ssh session ended."""
+
+    message = "hung up"
+    exit_code = EXIT_HANGUP
+
+
+#: The signals that stop a command as Ctrl-C does (SIGINT is Python's KeyboardInterrupt already).
+_STOPPING = {signal.SIGTERM: _Terminated, signal.SIGHUP: _HungUp}
+
+
+def _raise_stopped(signum, frame):
+    raise _STOPPING[signum]()
 
 
 def _one_line(text: str) -> str:
@@ -47,16 +71,16 @@ class Group(click.Group):
     command_class = Command
 
     def main(self, *args, **kwargs):
-        import signal
         import threading
 
         if threading.current_thread() is not threading.main_thread():
             return super().main(*args, **kwargs)
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        previous = {signum: signal.signal(signum, _raise_stopped) for signum in _STOPPING}
         try:
             return super().main(*args, **kwargs)
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
     def make_context(self, info_name, args, parent=None, **extra):
         try:
@@ -74,18 +98,24 @@ class Group(click.Group):
             _usage_error(err)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except _Terminated:
-            click.echo("kgtools: terminated", err=True)
-            ctx.exit(EXIT_TERMINATED)
-        except KeyboardInterrupt:
-            click.echo("kgtools: interrupted", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
+        except KeyboardInterrupt as err:
+            stop = err if isinstance(err, _Stopped) else _Stopped()
+            _say(f"kgtools: {stop.message}")
+            ctx.exit(stop.exit_code)
         except BrokenPipeError:
             _drop_stdout()
             ctx.exit(EXIT_BROKEN_PIPE)
         except Exception as err:  # noqa: BLE001 -- the documented promise: one line and exit 2, never a traceback
             click.echo(f"kgtools: error: {_one_line(_error_message(err))}", err=True)
             ctx.exit(EXIT_USAGE)
+
+
+def _say(line: str) -> None:
+    """``line`` on stderr, if it is still there (after SIGHUP the terminal may be gone)."""
+    try:
+        click.echo(line, err=True)
+    except OSError:
+        pass
 
 
 def _drop_stdout() -> None:
