@@ -32,7 +32,8 @@ def read_triples(path: str | Path, tag: str) -> list:
     """The triples of an OWL or OBO file as Oxigraph triples, blank nodes prefixed with ``tag``.
 
     OBO is parsed by fastobo and mapped to OWL by fastobo's OBO-to-OWL
-    mapping; a syntax error names the file, line and column.
+    mapping; a syntax error names the file, line and column, and a file with
+    no triple (empty, or only prefixes and comments) is refused.
 
     Examples
     --------
@@ -56,7 +57,10 @@ def read_triples(path: str | Path, tag: str) -> list:
     else:
         raise InputError(f"{path}: unknown format (expected .obo, {', '.join(sorted(EXTENSIONS))})")
     blank = ox.BlankNode
-    return [_tag_blank_nodes(t, tag) if type(t.subject) is blank or type(t.object) is blank else t for t in parsed]
+    triples = [_tag_blank_nodes(t, tag) if type(t.subject) is blank or type(t.object) is blank else t for t in parsed]
+    if not triples:
+        raise InputError(f"{path}: no triples")
+    return triples
 
 
 def _obo_to_owl(path: Path) -> bytes:

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from kgtools import provenance, resources
 from kgtools.errors import InputError, UnknownTermError
-from kgtools.store import (EXTENSIONS, FORMATS, BufferLimitError, open_store, oxigraph_term,  # noqa: F401 (API)
-                           oxigraph_triples, parse_triples, parse_with_rdflib)
+from kgtools.store import (EXTENSIONS, FORMATS, BufferLimitError, base_iri, open_store, oxigraph_term,  # noqa: F401 (API)
+                           oxigraph_triples, parse_triples, parse_with_rdflib, rdf_format)
 from kgtools.vocabulary import (CCUT, HAS_DBXREF, IAO_DEFINITION, OBO, OBOINOWL, OWL, RDF_TYPE, RDFS_LABEL,  # noqa: F401
                                 RDFS_SUBCLASS_OF, SYNONYM_PROPERTIES, XSD_STRING)
 
@@ -85,6 +85,40 @@ def parse_file(path: str | Path):
         graph = parse_with_rdflib(Path(path))
         _bind_prefixes(graph)
         return graph
+
+
+def refuse_empty(paths, store) -> None:
+    """Raise :class:`InputError` naming the first of ``paths`` that holds no triple (the store of record holds them
+    all): an empty file, or one of only prefixes and comments, is valid RDF but never an ontology meant as input.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox, tempfile, pathlib
+    >>> empty = pathlib.Path(tempfile.mkdtemp()) / "extension.ttl"
+    >>> _ = empty.write_text("@prefix ex: <http://example.org/> .  # to be written\\n")
+    >>> refuse_empty([empty], ox.Store())
+    Traceback (most recent call last):
+    ...
+    kgtools.errors.InputError: .../extension.ttl: no triples
+    """
+    import pyoxigraph as ox
+
+    if len(paths) == 1 and next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None:
+        return
+    for path in paths:
+        if not _has_triple(path):
+            raise InputError(f"{path}: no triples")
+
+
+def _has_triple(path: Path) -> bool:
+    """Whether the RDF file ``path`` (already read once, so well-formed) holds a triple: parsed up to its first."""
+    import pyoxigraph as ox
+
+    try:
+        with open(path, "rb") as handle:
+            return next(iter(ox.parse(handle, format=rdf_format(path), base_iri=base_iri(path))), None) is not None
+    except MemoryError:  # a term longer than Oxigraph's parser takes: a triple, which rdflib read
+        return True
 
 
 def rdflib_graph(triples):
@@ -275,6 +309,7 @@ class Ontology:
         """
         paths = tuple(Path(p) for p in paths) or (resources.ontology_path(),)
         data, location = open_store(paths, store)
+        refuse_empty(paths, data)
         return cls(data, paths, location)
 
     @cached_property

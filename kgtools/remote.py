@@ -278,7 +278,8 @@ def chunks(triples, max_bytes: int = CHUNK_BYTES):
 
 def read_triples(paths=()) -> list:
     """The distinct triples of RDF files (the packaged ontology when none), read by Oxigraph,
-    without an rdflib graph in between; blank nodes are renamed apart for each file.
+    without an rdflib graph in between; blank nodes are renamed apart for each file. A file with no
+    triple raises :class:`InputError`.
 
     Examples
     --------
@@ -302,10 +303,14 @@ def read_triples(paths=()) -> list:
                 fresh[term.value] = ox.BlankNode()
             return fresh[term.value]
 
+        empty = True
         for triple in parse_triples(path):
+            empty = False
             if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
                 triple = ox.Triple(node(triple.subject), triple.predicate, node(triple.object))
             triples[triple] = None
+        if empty:  # pushed, it would replace the store's graph with nothing
+            raise InputError(f"{path}: no triples")
     return list(triples)
 
 

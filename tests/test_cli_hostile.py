@@ -129,16 +129,32 @@ def test_every_command_refuses_a_bad_input_file_in_one_line(work, command, bad):
     _run_in(work, [command, *_args(COMMANDS[command], work), "-i", str(work / bad)], mentions=bad)
 
 
+#: Valid RDF with no triple: what a curator gets from a new, unsaved or truncated file.
+NO_TRIPLES = {
+    "empty.ttl": b"",
+    "prefixes.ttl": b"# to be written\n@prefix CCUT: <http://purl.obolibrary.org/obo/CCUT_> .\n\n  \n",
+    "empty.nt": b"# nothing yet\n",
+    "empty.owl": b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
+    "empty.jsonld": b"{}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NO_TRIPLES))
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_an_empty_input_is_an_empty_ontology_never_a_traceback(tmp_path, command):
-    """An empty file is valid Turtle: a command runs on nothing, or says in one line why it cannot."""
-    (tmp_path / "empty.ttl").write_bytes(b"")
-    result = CliRunner().invoke(main, [command, *_args(COMMANDS[command], tmp_path), "-i", str(tmp_path / "empty.ttl")])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert result.exit_code in (0, 1, 2)
-    if result.exit_code == 2:
-        _assert_one_line_error(result)
-    assert (tmp_path / "empty.ttl").read_bytes() == b""
+def test_an_input_with_no_triples_is_refused_in_one_line(tmp_path, command, name):
+    """Valid RDF holding no triple is never an ontology meant as input: one line names the file, exit 2."""
+    (tmp_path / name).write_bytes(NO_TRIPLES[name])
+    _run_in(tmp_path, [command, *_args(COMMANDS[command], tmp_path), "-i", str(tmp_path / name)],
+            mentions=f"{tmp_path / name}: no triples")
+
+
+@pytest.mark.parametrize("args", [["validate", "{w}/empty.ttl", SMALL], ["merge", "{w}/empty.ttl", "--reason", "none"],
+                                  ["align", "{w}/empty.ttl"], ["push", "--endpoint", "http://127.0.0.1:9/store",
+                                                               "-i", SMALL, "-i", "{w}/empty.ttl"]],
+                         ids=["validate-beside-another", "merge-other", "align-other", "push-beside-another"])
+def test_an_input_with_no_triples_beside_others_or_to_merge_into_is_refused(tmp_path, args):
+    (tmp_path / "empty.ttl").write_bytes(NO_TRIPLES["prefixes.ttl"])
+    _run_in(tmp_path, _args(args, tmp_path), mentions=f"{tmp_path / 'empty.ttl'}: no triples")
 
 
 OTHER_INPUTS = (
