@@ -3,11 +3,14 @@
 Run: .venv/bin/python bench/bench_serve.py [--input merged.owl | --hpo PATH/hp.obo] [--clients 32 --requests 10]
 
 1. ``kgtools serve -i`` the HPO-merged graph (made with ``kgtools merge hp.obo``
-   unless ``--input`` names it): seconds until the first answer, and the peak
-   memory of the server with its workers (RSS and PSS summed over the
-   processes), against pyoxigraph loading the same file in memory in a
-   process of its own (its time from process start to loaded, and its peak RSS); then again on the store the
-   first run filled (``--store``).
+   unless ``--input`` names it) with an empty cache: seconds until the first
+   answer, and the peak memory of the server with its workers (RSS and PSS
+   summed over the processes), against pyoxigraph loading the same file in
+   memory in a process of its own (its time from process start to loaded,
+   and its peak RSS); then, while the detached builder writes the persistent
+   store and until the workers read it, the peak PSS with and without that
+   builder, and the PSS once moved; then a second ``kgtools serve`` of the
+   same file, which opens that store.
 2. ``kgtools serve`` on the packaged ontology: ``--clients`` clients at once,
    each sending ``--requests`` requests of a small stored query on a fresh
    connection; latency percentiles, and connections dropped.
@@ -15,6 +18,7 @@ Run: .venv/bin/python bench/bench_serve.py [--input merged.owl | --hpo PATH/hp.o
 
 import argparse
 import http.client
+import os
 import re
 import statistics
 import subprocess
@@ -24,7 +28,7 @@ import threading
 import time
 from pathlib import Path
 
-from timing import PeakMemory
+from timing import PeakMemory, tree_memory
 
 FLOOR = """import resource, sys, time
 import pyoxigraph as ox
@@ -55,10 +59,10 @@ def get(port: int, path: str) -> tuple[int, bytes]:
         conn.close()
 
 
-def start_server(*args):
+def start_server(*args, env=None):
     """``kgtools serve`` on a free port; returns the process, the port and the peak-memory sampler."""
     process = subprocess.Popen([sys.executable, "-m", "kgtools.cli", "serve", "--port", "0", *args],
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, env=env)
     peak = PeakMemory(process.pid)
     line = process.stderr.readline()
     match = re.search(r":(\d+)/", line)
@@ -68,19 +72,51 @@ def start_server(*args):
     return process, int(match.group(1)), peak
 
 
-def serve_until_first_answer(*args) -> tuple[float, int, int]:
-    """Seconds from starting ``kgtools serve ARGS`` to its first answer, and its peak memory (RSS, PSS)."""
+def reads_store(pid: int, cache: Path) -> bool:
+    """Whether a process of the server's tree has a file of a persistent store in ``cache`` open."""
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for fd in os.listdir(f"/proc/{current}/fd"):
+                target = Path(os.readlink(f"/proc/{current}/fd/{fd}"))
+                if target.parent.parent == cache and not target.parent.name.startswith("."):
+                    return True
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    pending += [int(child) for child in children.read().split()]
+        except OSError:
+            continue
+    return False
+
+
+ASK = "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"
+
+
+def serve(path: Path, cache: Path, until_moved: bool) -> dict:
+    """``kgtools serve -i path`` with ``cache`` as the cache: the seconds to its first answer and the peak memory
+    by then; with ``until_moved``, also until its workers read the persistent store built meanwhile."""
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache.parent.parent))
     start = time.perf_counter()
-    process, port, peak = start_server(*args)
+    process, port, peak = start_server("-i", str(path), env=env)
     try:
-        status, body = get(port, "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D")
-        seconds = time.perf_counter() - start
+        status, body = get(port, ASK)
+        figures = {"seconds": time.perf_counter() - start}
         assert status == 200 and b"true" in body, body
-        rss, pss = peak.stop()
+        figures["rss"], figures["pss"], _ = peak.peak
+        if until_moved:
+            while not reads_store(process.pid, cache):
+                assert time.perf_counter() - start < 600, "the workers never moved to the persistent store"
+                time.sleep(0.1)
+            figures["moved"] = time.perf_counter() - start
+            assert get(port, ASK + "%23again") == (200, body)
+            _, figures["pss_building"], figures["pss_with_builder"] = peak.stop()
+            figures["pss_moved"] = tree_memory(process.pid)[1]
+        peak.stop()
     finally:
         process.terminate()
         process.wait(30)
-    return seconds, rss, pss
+    return figures
 
 
 def first_answer(path: Path) -> None:
@@ -90,18 +126,21 @@ def first_answer(path: Path) -> None:
         [sys.executable, "-c", FLOOR, str(path)], capture_output=True, text=True, check=True).stdout.split())
     floor_seconds = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as folder:
-        store = str(Path(folder) / "store")
-        seconds, rss, pss = serve_until_first_answer("-i", str(path), "--store", store)
-        again, _, again_pss = serve_until_first_answer("-i", str(path), "--store", store)
-    print(f"\n{path.name}: {int(triples):,} triples")
-    print(f"{'':44} {'seconds':>8} {'x load':>7} {'peak MB':>8} {'x load':>7}")
+        cache = Path(folder) / "kgtools" / "stores"  # empty: the first serve is cold
+        cold = serve(path, cache, until_moved=True)
+        warm = serve(path, cache, until_moved=False)
+    print(f"\n{path.name}: {int(triples):,} triples; load average {os.getloadavg()[0]:.1f}")
+    print(f"{'':58} {'seconds':>8} {'x load':>7} {'peak MB':>8} {'x load':>7}")
     rows = [("pyoxigraph loads it in memory (the floor)", floor_seconds, floor_memory),
-            ("kgtools serve: first answer (memory as PSS)", seconds, pss),
-            ("  the same, memory as RSS", None, rss),
-            ("  restarted on its filled --store", again, again_pss)]
+            ("kgtools serve, empty cache: first answer (PSS)", cold["seconds"], cold["pss"]),
+            ("  the same, memory as RSS", None, cold["rss"]),
+            ("  until the workers read the persistent store (PSS)", cold["moved"], cold["pss_building"]),
+            ("  the same, with the detached store builder", None, cold["pss_with_builder"]),
+            ("  once the workers read the persistent store (PSS)", None, cold["pss_moved"]),
+            ("a second kgtools serve: first answer (PSS)", warm["seconds"], warm["pss"])]
     for name, taken, memory in rows:
         timing = f"{taken:8.1f} {taken / floor_seconds:7.1f}" if taken is not None else f"{'':8} {'':7}"
-        print(f"{name:44} {timing} {memory / 2**20:8.0f} {memory / floor_memory:7.1f}")
+        print(f"{name:58} {timing} {memory / 2**20:8.0f} {memory / floor_memory:7.1f}")
 
 
 def _client_process(port: int, threads: int, requests: int, expected: bytes, results) -> None:

@@ -643,20 +643,6 @@ def _take(rows, max_rows: int | None) -> list:
     return out
 
 
-def open_store_directory(directory: str | Path):
-    """An on-disk :class:`pyoxigraph.Store` in ``directory`` (created if missing), opened for writing.
-
-    A folder Oxigraph cannot open (not a store, locked by another process)
-    raises :class:`~kgtools.errors.InputError`.
-    """
-    import pyoxigraph as ox
-
-    try:
-        return ox.Store(str(directory))
-    except OSError as err:
-        raise InputError(f"{directory}: cannot open the store ({err})") from None
-
-
 class OxigraphEngine:
     """Runs queries on a :class:`pyoxigraph.Store` (in memory, or on disk).
 
@@ -678,13 +664,11 @@ class OxigraphEngine:
         """An engine over the ontology's own store, or over a store directory (filled once from it, reused after)."""
         import pyoxigraph as ox
 
+        from kgtools.store import fill_store
+
         if directory is None:
             return cls(onto.store)
-        store = open_store_directory(directory)
-        if not len(store):
-            store.bulk_extend(onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-            store.flush()
-        return cls(store)
+        return cls(fill_store(directory, quads=onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
 
     def run(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
         """Run a read-only query with parameters bound as RDF terms."""

@@ -50,6 +50,9 @@ FORMATS = {"ttl": "TURTLE", "owl": "RDF_XML", "nt": "N_TRIPLES", "jsonld": "JSON
 EXTENSIONS = {".ttl": "ttl", ".owl": "owl", ".rdf": "owl", ".xml": "owl", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld"}
 #: Inputs of at least this many bytes in all are kept in a persistent store; smaller ones are parsed in memory.
 PERSIST_BYTES = 4 * 2**20
+#: Quads given to Oxigraph's bulk loader at a time: it holds them in memory. (Its own batches are of a
+#: million quads: 300 MB for the HPO-merged graph; batches of this size take a third of that, in the same time.)
+BULK_BATCH = 50_000
 #: How many persistent stores the cache keeps (the most recently used ones).
 MAX_STORES = 4
 #: The version of the on-disk layout: a store made by another version is never used.
@@ -257,14 +260,22 @@ def oxigraph_term(node):
 def load_files(store, paths: list[Path], bulk: bool) -> None:
     """Parse each file into the default graph of ``store``; each file's blank nodes are its own.
 
-    A file with a term longer than Oxigraph's parser takes is read by rdflib instead.
+    ``bulk``: with Oxigraph's bulk loader (an on-disk store), fed
+    :data:`BULK_BATCH` quads at a time. A file with a term longer than
+    Oxigraph's parser takes is read by rdflib instead.
     """
+    import itertools
+
     import pyoxigraph as ox
 
     for path in paths:
-        load = store.bulk_load if bulk else store.load
         try:
-            load(path=str(path), format=rdf_format(path), base_iri=base_iri(path))
+            if bulk:
+                quads = ox.parse(path=str(path), format=rdf_format(path), base_iri=base_iri(path))
+                while batch := list(itertools.islice(quads, BULK_BATCH)):
+                    store.bulk_extend(batch)
+            else:
+                store.load(path=str(path), format=rdf_format(path), base_iri=base_iri(path))
         except SyntaxError as err:
             raise syntax_error(path, err) from None
         except MemoryError:
@@ -337,33 +348,110 @@ def open_store(paths, cache: str | Path | None = None):
     import pyoxigraph as ox
 
     paths = [Path(p) for p in paths]
+    location = persistent_store(paths, cache)
+    if location is not None and location.is_dir():
+        try:
+            store = ox.Store.read_only(str(location))
+        except OSError as err:
+            raise InputError(f"{location}: cannot open the store ({err})") from None
+        mark_used(location)
+        return store, location
+    if location is not None:
+        # The first time: the files are parsed into memory for this command, and a process of its own
+        # (detached and niced, as git runs its automatic gc) builds the persistent store for the next ones.
+        build_store(location, paths)
+    store = ox.Store()
+    load_files(store, paths, bulk=False)
+    return store, None
+
+
+def persistent_store(paths, cache: str | Path | None = None) -> Path | None:
+    """Where the persistent store of the RDF files ``paths`` lies (built or not), or None when they stay in memory.
+
+    The choice of :func:`open_store`: a persistent store with ``cache``, or
+    for :data:`PERSIST_BYTES` of files or more. The store is held (the
+    cleaner leaves it alone) while this process runs.
+
+    Examples
+    --------
+    >>> from kgtools.resources import ontology_path
+    >>> persistent_store([ontology_path()]) is None  # small: parsed into memory each time
+    True
+    """
+    paths = [Path(p) for p in paths]
     size = sum(_file_size(path) for path in paths)
     if cache is None and size < PERSIST_BYTES:
-        store = ox.Store()
-        load_files(store, paths, bulk=False)
-        return store, None
+        return None
     root = Path(cache) if cache is not None else cache_directory()
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise InputError(f"{root}: cannot make the store directory ({err.strerror})") from None
     key = store_key(paths)
-    location = root / key
     _hold(root, key)
+    return root / key
+
+
+def mark_used(location: Path) -> None:
+    """Mark the persistent store at ``location`` most recently used (the last the cleaner would remove), then
+    let the cleaner remove the least recently used ones beyond :data:`MAX_STORES`."""
+    os.utime(location)
+    _clean(location.parent)
+
+
+def build_store(location: Path, paths) -> None:
+    """Build the persistent store at ``location`` from ``paths`` in a detached process; do not wait for it.
+
+    Nothing starts when it is built already, or while a process builds it.
+    """
     if not location.is_dir():
-        # The first time: the files are parsed into memory for this command, and a process of its own
-        # (detached and niced, as git runs its automatic gc) builds the persistent store for the next ones.
-        _start_build(root, key, paths)
-        store = ox.Store()
-        load_files(store, paths, bulk=False)
-        return store, None
+        _start_build(location.parent, location.name, [Path(p) for p in paths])
+
+
+def wait_for_store(location: Path) -> bool:
+    """Wait until no process builds the persistent store at ``location``; whether it is then in place."""
+    wait_for_builds()
+    while _building(location.parent, location.name):
+        time.sleep(0.2)
+    return location.is_dir()
+
+
+def fill_store(directory: str | Path, paths=(), quads=None):
+    """The on-disk Oxigraph store in ``directory`` (created if missing), filled if it holds nothing yet.
+
+    The store is filled from the RDF files ``paths`` with Oxigraph's bulk
+    loader, straight from the files, or else from ``quads``; a store that
+    already holds triples is kept as it is, and one left unfinished by a bad
+    file is emptied. A folder Oxigraph cannot open (not a store, locked by
+    another process) raises :class:`~kgtools.errors.InputError`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kgtools.resources import ontology_path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     len(fill_store(folder, [ontology_path()])) > 2000
+    True
+    """
+    import pyoxigraph as ox
+
     try:
-        store = ox.Store.read_only(str(location))
+        store = ox.Store(str(directory))
     except OSError as err:
-        raise InputError(f"{location}: cannot open the store ({err})") from None
-    os.utime(location)  # most recently used: the last the cleaner would remove
-    _clean(root)
-    return store, location
+        raise InputError(f"{directory}: cannot open the store ({err})") from None
+    if len(store):
+        return store
+    try:
+        if quads is None:
+            load_files(store, [Path(p) for p in paths], bulk=True)
+        else:
+            store.bulk_extend(quads)
+    except BaseException:
+        store.clear()
+        raise
+    store.flush()
+    store.optimize()  # the batches' files merged: readers look a term up in one place
+    return store
 
 
 def _lock_path(root: Path, key: str) -> Path:
@@ -443,13 +531,9 @@ def _build_alone(root: Path, key: str, paths: list[Path]) -> None:
 
 def _build(root: Path, key: str, paths: list[Path]) -> None:
     """Load ``paths`` into a new on-disk store, in a temporary directory renamed into place when complete."""
-    import pyoxigraph as ox
-
     building = Path(tempfile.mkdtemp(dir=root, prefix=f".{key}.", suffix=".build"))
     try:
-        store = ox.Store(str(building))
-        load_files(store, paths, bulk=True)
-        store.flush()
+        store = fill_store(building, paths)
         del store  # closed: a read-only open may follow
         (building / "kgtools-inputs.json").write_text(json.dumps(
             {"layout": _LAYOUT, "inputs": [str(p.resolve()) for p in paths]}, indent=1) + "\n")

@@ -1,11 +1,19 @@
 """Query worker processes over one read-only Oxigraph store, for the endpoint.
 
-The graph is written once into an on-disk Oxigraph store (a temporary
-folder, or ``--store DIR``); every worker process opens that store
-read-only, so the graph is held once on disk rather than once per worker.
-Oxigraph cannot stop a query from another thread, so a query runs in a
-worker process, and a query that overruns the time limit has its worker
-killed and replaced.
+The workers are forked from one process, the *keeper*, which holds the
+graph: a persistent on-disk store already built for the inputs (see
+:mod:`kgtools.store`) is opened read-only by each worker; otherwise the
+keeper parses the inputs into memory once, and every worker forked from
+it shares those pages with it. Large inputs (or any, with a store
+directory) then get their persistent store built by a detached process,
+as for every command; once it is in place the workers are replaced by
+ones that read it, and the keeper lets the graph in memory go. (A worker
+reading the graph in memory writes to the pages it visits, reference
+counts of the quads, so a scan of the whole graph copies it; the on-disk
+store has no such cost.) Oxigraph cannot stop a query from another
+thread, so a query runs in a worker process, and a query that overruns
+the time limit has its worker killed and replaced: a new fork of the
+keeper, ready in milliseconds.
 
 Capacity, and how a cheap query stays fast beside runaways:
 
@@ -20,8 +28,8 @@ Capacity, and how a cheap query stays fast beside runaways:
   given is the answer: the last answers (at most ``ANSWER_CACHE_BYTES`` in
   all) are kept and a repeated request is answered without a worker.
 
-The worker processes run without network access where Linux allows it
-(their own empty network namespace): a second wall behind the read-only
+The keeper and its workers run without network access where Linux allows
+it (their own empty network namespace): a second wall behind the read-only
 check of :func:`kgtools.query.parse_query`, so no query can make Oxigraph
 open a connection, whatever its parser accepts.
 
@@ -39,15 +47,17 @@ import ctypes
 import json
 import math
 import multiprocessing
-import shutil
-import tempfile
+import multiprocessing.connection
+import os
+import signal
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from kgtools.errors import KgtoolsError
+from kgtools import resources, store as stores
+from kgtools.errors import InputError, KgtoolsError
 from kgtools.query import (GRAPH_FORMATS, QueryError, RefusedError, ResultTooLarge, bind_parameters, catalog,
-                           check_read_only, open_store_directory)
+                           check_read_only)
 
 #: Seconds a query may run before it counts against the ``workers`` that may run long.
 QUICK = 1.0
@@ -90,52 +100,86 @@ def isolate_network() -> bool:
     return any(unshare(flags) == 0 for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET))
 
 
-def fill_store(directory: str | Path, paths: tuple = ()) -> int:
-    """Write the RDF files (default: the packaged ontology) into an on-disk Oxigraph store; return its size.
+def _keeper_main(conn, paths: list[Path]) -> None:
+    """The keeper: leaves the network, loads the libraries and the graph, then forks a worker on each request.
 
-    A store that already holds triples is kept as it is. The files go in
-    with Oxigraph's bulk loader (:func:`kgtools.store.load_files`); a store
-    left unfinished by a bad file is emptied.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     fill_store(folder) > 2000
-    True
+    It is told where the persistent store is (None: none is built yet, so
+    the graph is parsed into memory here), answers ``("ready", isolated)``
+    or ``("failed", error type, message)``, then serves requests until its
+    connection closes: ``("fork", None)`` followed by the worker's end of a
+    connection (an fd) forks a worker and answers its pid;
+    ``("open", location)`` makes later workers read the store at
+    ``location``, and the graph in memory goes. It stays single-threaded,
+    so forking it is safe.
     """
-    from kgtools import resources
-    from kgtools.store import load_files
+    import gc
 
-    store = open_store_directory(directory)
-    if len(store):
-        return len(store)
-    try:
-        load_files(store, [Path(p) for p in paths or (resources.ontology_path(),)], bulk=True)
-    except BaseException:
-        store.clear()
-        raise
-    store.flush()
-    return len(store)
+    from multiprocessing.reduction import recv_handle
 
-
-def _worker_main(conn) -> None:
-    """A worker process: leaves the network, loads its libraries, then (once told which store, filled by
-    then) opens the store read-only and answers jobs until told to stop."""
     isolated = isolate_network()
+    import pyoxigraph as ox
+
+    from kgtools.ontology import Ontology  # noqa: F401 -- loaded once here, for every worker forked after
+    from kgtools.query import serialize_result  # noqa: F401 -- the same
+
+    check_read_only("ASK {}")  # the SPARQL parser loads now, once for every worker
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended workers are reaped by the kernel
+    graph = None
+    try:
+        _, location = conn.recv()  # ("start", the built store or None); None alone: closed before it started
+        if location is None:
+            graph = ox.Store()
+            stores.load_files(graph, paths, bulk=False)
+    except (EOFError, TypeError):
+        return
+    except KgtoolsError as err:
+        conn.send(("failed", type(err).__name__, err.message))
+        return
+    conn.send(("ready", isolated))
+    while True:
+        try:
+            kind, argument = conn.recv()
+        except (EOFError, TypeError):  # closed, or told to stop (None)
+            return
+        if kind == "open":
+            location, graph = argument, None
+            gc.collect()
+            _return_free_memory()
+            continue
+        fd = recv_handle(conn)
+        pid = os.fork()
+        if pid == 0:
+            conn.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            try:
+                _worker_main(multiprocessing.connection.Connection(fd), graph, location)
+            finally:
+                os._exit(0)
+        os.close(fd)
+        conn.send(pid)
+
+
+def _return_free_memory() -> None:
+    """Give the memory freed by the graph back to the system (glibc keeps freed small blocks otherwise)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: its allocator decides
+        pass
+
+
+def _worker_main(conn, graph, location: str | None) -> None:
+    """A worker, forked from the keeper: opens the store (or reads the keeper's graph), then answers jobs."""
     import pyoxigraph as ox
 
     from kgtools.ontology import Ontology
     from kgtools.query import OxigraphEngine, serialize_result
 
-    check_read_only("ASK {}")  # the SPARQL parser loads now, while the store is being filled
     try:
-        store_dir = conn.recv()
-        engine = OxigraphEngine(ox.Store.read_only(store_dir))
-    except (EOFError, TypeError, OSError):  # the service closed, and its store went, while this worker started
-        conn.send(("failed", isolated))
+        engine = OxigraphEngine(graph if location is None else ox.Store.read_only(location))
+    except OSError:  # the store went (the service closed) while this worker started
+        conn.send("failed")
         return
-    conn.send(("ready", isolated))
+    conn.send("ready")
     queries, onto = catalog(), None
     bound: dict = {}  # the store is read-only: a stored query's parameters resolve the same way every time
     while True:
@@ -167,42 +211,120 @@ def _worker_main(conn) -> None:
             conn.send(("error", "QueryError", str(err)))
 
 
-class _Worker:
-    """A worker process: started at once (it loads its libraries meanwhile), then :meth:`open` on a store."""
+class _Keeper:
+    """The keeper process (:func:`_keeper_main`), started at once: it loads its libraries while this
+    process finds the store; :meth:`start` then tells it where the store is and waits for it to be ready.
 
-    def __init__(self, context):
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child,), daemon=True)
-        self.process.start()
-        child.close()
+    A new interpreter (``python -m kgtools.workers``), neither a fork of this process, which may run
+    threads, nor a multiprocessing child, which would import this program's main module first.
+    """
+
+    def __init__(self, paths: list[Path]):
+        import socket
+        import subprocess
+        import sys
+
+        ours, theirs = socket.socketpair()
+        with theirs:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "kgtools.workers", str(theirs.fileno()), *map(str, paths)],
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+        self.conn = multiprocessing.connection.Connection(ours.detach())
+        self._lock = threading.Lock()  # one request at a time on the keeper's connection
         self.isolated = False
 
-    def open(self, store_dir: str) -> "_Worker":
-        """Give the worker its store; return it once it is ready to answer."""
+    def start(self, location: Path | None) -> None:
+        """Tell the keeper where the built store is (None: it parses the inputs); wait until it is ready."""
         try:
-            self.conn.send(store_dir)
-            status, self.isolated = self.conn.recv() if self.conn.poll(120) else (None, False)
+            self.conn.send(("start", None if location is None else str(location)))
+            reply = self.conn.recv()
         except (EOFError, OSError):
-            status = None
-        if status != "ready":
+            reply = ("failed", "KgtoolsError", "the query workers' process failed to start")
+        if reply[0] != "ready":
+            self.close()
+            raise (InputError if reply[1] in ("InputError", "BufferLimitError") else KgtoolsError)(reply[2])
+        self.isolated = reply[1]
+
+    def fork(self) -> "_Worker":
+        """A new worker, forked from the keeper (:meth:`_Worker.ready` waits until it can answer)."""
+        from multiprocessing.reduction import send_handle
+
+        ours, theirs = multiprocessing.Pipe()
+        try:
+            with self._lock:
+                self.conn.send(("fork", None))
+                send_handle(self.conn, theirs.fileno(), self.process.pid)
+                pid = self.conn.recv() if self.conn.poll(30) else None
+        except (EOFError, OSError):
+            pid = None
+        finally:
+            theirs.close()
+        if pid is None:
+            ours.close()
+            raise KgtoolsError("a query worker failed to start")
+        return _Worker(ours, pid)
+
+    def open(self, location: Path) -> None:
+        """Workers forked from now on read the store at ``location``; the keeper lets its graph go."""
+        with self._lock:
+            self.conn.send(("open", str(location)))
+
+    def close(self) -> None:
+        import subprocess
+
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+        self.conn.close()
+
+
+class _Worker:
+    """A worker process forked from the keeper, and the connection to it."""
+
+    def __init__(self, conn, pid: int, generation: int = 0):
+        self.conn, self.pid, self.generation = conn, pid, generation
+        self._pidfd = os.pidfd_open(pid)  # signals go to this process, even once its pid is reused
+
+    def ready(self) -> "_Worker":
+        """The worker, once it has opened its store; killed, and an error, if it cannot."""
+        try:
+            ready = self.conn.poll(120) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             self.kill()
             raise KgtoolsError("a query worker failed to start")
         return self
 
     def kill(self) -> None:
-        self.process.kill()
-        self.process.join(5)
+        if self._pidfd is None:
+            return  # killed already
+        try:
+            signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # it ended already
+        os.close(self._pidfd)
+        self._pidfd = None
         self.conn.close()
 
 
 class QueryService:
     """Runs read-only queries in worker processes over one read-only store, with limits.
 
-    ``inputs`` are the RDF files (default: the packaged ontology), written
-    once into ``store`` (a directory, kept) or a temporary one (removed by
-    :meth:`close`). ``workers`` queries may run long at once (one more
-    worker answers quick queries meanwhile); ``timeout`` stops a query,
-    ``max_rows`` refuses larger results, ``waiting`` bounds the queue.
+    ``inputs`` are the RDF files (default: the packaged ontology); ``store``
+    the directory of persistent stores (see :func:`kgtools.store.open_store`:
+    large inputs get one in the user's cache directory without it). The
+    workers read the persistent store when it is built, else the graph the
+    keeper parsed into memory until it is. ``workers`` queries may run long
+    at once (one more worker answers quick queries meanwhile); ``timeout``
+    stops a query, ``max_rows`` refuses larger results, ``waiting`` bounds
+    the queue.
 
     Examples
     --------
@@ -221,11 +343,9 @@ class QueryService:
                  timeout: float = 10.0, max_rows: int = 10_000, waiting: int = 64):
         if workers < 1 or timeout <= 0 or max_rows < 1 or waiting < 0:
             raise KgtoolsError("workers, timeout and max rows must be positive")
-        self._temporary = None if store else tempfile.mkdtemp(prefix="kgtools-store-")
-        self.store = str(store or self._temporary)
+        paths = [Path(p) for p in inputs] or [resources.ontology_path()]
         self.workers, self.timeout, self.max_rows, self.waiting = workers, timeout, max_rows, waiting
         self.quick = min(QUICK, timeout)
-        self._context = multiprocessing.get_context("spawn")
         self._changed = threading.Condition()
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
@@ -234,12 +354,21 @@ class QueryService:
         self._closed = False
         self._answers: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
         self._answer_bytes = 0
+        self._generation = 0  # raised when the workers move to the persistent store
+        #: The persistent store the workers read, or None while they read the keeper's graph in memory.
+        self.location: Path | None = None
+        # The keeper loads its libraries while this process finds the store.
+        self._keeper = _Keeper(paths)
         starting: list[_Worker] = []
         try:
-            # Workers start loading their libraries while the store is filled.
-            starting += [_Worker(self._context) for _ in range(workers + 1)]
-            fill_store(self.store, tuple(Path(p) for p in inputs))
+            persistent = stores.persistent_store(paths, store)
+            if persistent is not None and persistent.is_dir():
+                stores.mark_used(persistent)
+                self.location = persistent
+            self._keeper.start(self.location)
             self.queries = catalog()
+            for _ in range(workers + 1):  # forked at once, they open the store side by side
+                starting.append(self._keeper.fork())
             for worker in starting:
                 self._add_worker(worker)
             if len(self._idle) < workers + 1:
@@ -249,22 +378,46 @@ class QueryService:
                 worker.kill()
             self.close()
             raise
-        self.network_isolated = all(worker.isolated for worker in self._idle)
+        self.network_isolated = self._keeper.isolated
+        if persistent is not None and self.location is None:
+            threading.Thread(target=self._move_to_store, args=(persistent, paths), daemon=True).start()
 
     # ------------------------------------------------------------ the pool
-    def _add_worker(self, worker: _Worker | None = None) -> None:
-        if self._closed:
-            return
+    def _move_to_store(self, location: Path, paths: list[Path]) -> None:
+        """Build the persistent store (in a detached process, as for every command), then move the workers
+        onto it: each is replaced (an idle one now, a busy one when its query ends) and the keeper lets
+        the graph in memory go."""
+        stores.build_store(location, paths)
+        if not stores.wait_for_store(location) or self._closed:
+            return  # no store this time (the build failed): the graph stays in memory
         try:
-            worker = (worker or _Worker(self._context)).open(self.store)
-        except KgtoolsError:
+            self._keeper.open(location)
+        except OSError:  # closed meanwhile
             return
+        stores.mark_used(location)
         with self._changed:
-            if self._closed:
-                worker.kill()
+            self._generation += 1
+            self.location = location
+            stale, self._idle = self._idle, []
+        for worker in stale:
+            self._replace(worker)
+
+    def _add_worker(self, worker: _Worker | None = None) -> None:
+        while not self._closed:
+            generation = self._generation
+            try:
+                worker = (worker or self._keeper.fork()).ready()
+            except KgtoolsError:
                 return
-            self._idle.append(worker)
-            self._changed.notify()
+            worker.generation = generation
+            with self._changed:
+                if self._closed or generation != self._generation:
+                    worker.kill()  # the workers moved to the persistent store meanwhile: fork another
+                    worker = None
+                    continue
+                self._idle.append(worker)
+                self._changed.notify()
+                return
 
     def _take(self) -> _Worker:
         with self._changed:
@@ -285,12 +438,15 @@ class QueryService:
 
     def _give_back(self, worker: _Worker) -> None:
         with self._changed:
-            self._busy.discard(worker)
-            if self._closed:
-                worker.kill()
+            if worker.generation == self._generation or self._closed:
+                self._busy.discard(worker)
+                if self._closed:
+                    worker.kill()
+                    return
+                self._idle.append(worker)
+                self._changed.notify()
                 return
-            self._idle.append(worker)
-            self._changed.notify()
+        self._replace(worker)  # it reads the graph in memory; the others moved to the persistent store
 
     def _replace(self, worker: _Worker) -> None:
         with self._changed:
@@ -408,7 +564,7 @@ class QueryService:
         raise errors.get(first, QueryError)(second)
 
     def close(self) -> None:
-        """Stop every worker and remove the temporary store."""
+        """Stop every worker and the keeper."""
         with self._changed:
             self._closed = True
             workers = self._idle + list(self._busy)
@@ -420,5 +576,11 @@ class QueryService:
             except OSError:
                 pass
             worker.kill()
-        if self._temporary:
-            shutil.rmtree(self._temporary, ignore_errors=True)
+        self._keeper.close()
+
+
+if __name__ == "__main__":
+    # The keeper: ``python -m kgtools.workers FD FILE...``, started by QueryService.
+    import sys
+
+    _keeper_main(multiprocessing.connection.Connection(int(sys.argv[1])), [Path(p) for p in sys.argv[2:]])

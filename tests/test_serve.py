@@ -7,6 +7,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
@@ -192,33 +193,80 @@ def test_browser_page(endpoint):
     assert "src=\"http" not in html and "href=\"http" not in html  # nothing from a CDN
 
 
-def test_cli_serve_with_a_persistent_store(tmp_path):
-    import socket
+def serve_process(*args):
+    """``kgtools serve ARGS`` on a free port, its first answer awaited; returns the process and the base URL."""
+    import re
     import subprocess
     import sys
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "kgtools.cli", "serve", "--port", str(port), "--workers", "1",
-                                "--store", str(tmp_path / "store")], stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen([sys.executable, "-m", "kgtools.cli", "serve", "--port", "0", "--workers", "1", *args],
+                               stderr=subprocess.PIPE, text=True)
+    line = process.stderr.readline()
+    match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+    assert match, line + (process.stderr.read() if process.poll() is not None else "")
+    return process, f"http://127.0.0.1:{match.group(1)}"
+
+
+def files_open_in(pid, folder):
+    """The files under ``folder`` that a process or one of its descendants holds open."""
+    import os
+
+    found, pending = set(), [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for fd in os.listdir(f"/proc/{current}/fd"):
+                target = os.readlink(f"/proc/{current}/fd/{fd}")
+                if target.startswith(str(folder) + os.sep):
+                    found.add(target)
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    pending += [int(child) for child in children.read().split()]
+        except OSError:  # the process ended meanwhile
+            continue
+    return found
+
+
+def test_a_second_serve_reads_the_store_the_first_one_built(tmp_path):
+    """The first serve parses into memory and has the persistent store built meanwhile, then its workers move onto
+    it; a second serve of the same input reads that store from the start. Every answer is the same."""
+    cache = tmp_path / "stores"
+    asked = ["/queries/forms-by-site?site=hypodermis&format=tsv",
+             "/sparql?format=csv&query=" + urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")]
+    first, base = serve_process("--store", str(cache))
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                status, _, _ = fetch(base + "/queries")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()
-                time.sleep(0.2)
-        assert status == 200
-        status, _, text = fetch(base + "/queries/forms-by-site?site=hypodermis&format=tsv")
-        assert status == 200 and "calciphylaxis" in text and "tumoral calcinosis" in text
+        from_memory = [fetch(base + path) for path in asked]
+        assert from_memory[0][0] == 200 and "calciphylaxis" in from_memory[0][2]
+        deadline = time.monotonic() + 120
+        store = None
+        while store is None:  # the workers read files of one store in the cache once they moved onto it
+            held = {Path(f).relative_to(cache).parts[0] for f in files_open_in(first.pid, cache)}
+            store = next((cache / name for name in held if not name.startswith(".")), None)
+            assert first.poll() is None and time.monotonic() < deadline, "the workers never moved onto the store"
+            time.sleep(0.2)
+        assert (store / "kgtools-inputs.json").is_file()
+        # Asked afresh (by the CURIE, and with a comment): the workers on the store answer the same.
+        assert fetch(base + asked[0].replace("hypodermis", "UBERON:0002072")) == from_memory[0]
+        assert fetch(base + asked[1] + "%23again") == from_memory[1]
     finally:
-        process.terminate()
-        process.wait(10)
-    assert (tmp_path / "store").is_dir()
+        first.terminate()
+        first.wait(10)
+    second, base = serve_process("--store", str(cache))
+    try:
+        assert {Path(f).relative_to(cache).parts[0] for f in files_open_in(second.pid, cache)} >= {store.name}
+        assert [fetch(base + path) for path in asked] == from_memory
+    finally:
+        second.terminate()
+        second.wait(10)
+
+
+def test_a_bad_input_is_one_clear_error(tmp_path):
+    from kgtools.errors import InputError
+
+    broken = tmp_path / "broken.ttl"
+    broken.write_text('@prefix : <http://e/> .\n:a :b :c .\n:a :b "x\n')
+    with pytest.raises(InputError, match=r"broken.ttl:3:7: syntax error at line 3, column 7"):
+        QueryService([broken], workers=1)
 
 
 def test_browser_page_runs_queries(endpoint):

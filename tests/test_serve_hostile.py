@@ -248,6 +248,36 @@ def test_the_second_wall_a_worker_process_cannot_reach_the_network(endpoint, lis
     assert outcome.startswith("failed") and listener.connections == []
 
 
+def test_every_worker_and_each_replacement_has_a_network_of_its_own():
+    """The workers are forked from a keeper that left the network first: those that replace a killed one too."""
+    import os
+
+    from kgtools.workers import QueryTimeout
+
+    def workers_of(pid):
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            return {int(child) for child in children.read().split()}
+
+    service = QueryService(workers=1, timeout=1)
+    try:
+        if not service.network_isolated:
+            pytest.skip("this system allows no network namespace")
+        keeper = service._keeper.process.pid
+        before = workers_of(keeper)
+        with pytest.raises(QueryTimeout):
+            service.run(fresh(EXPLOSIVE))  # its worker is killed and another forked
+        deadline = time.monotonic() + 30
+        while len(workers_of(keeper) - before) < 1 or len(workers_of(keeper)) < 2:
+            assert time.monotonic() < deadline, "the killed worker was not replaced"
+            time.sleep(0.05)
+        ours = os.readlink("/proc/self/ns/net")
+        for pid in {keeper} | workers_of(keeper):
+            assert os.readlink(f"/proc/{pid}/ns/net") != ours
+        assert service.run(cheap())[1] == b'{"head": {}, "boolean": true}'
+    finally:
+        service.close()
+
+
 # --------------------------------------------------------------------------- bodies
 def server_process():
     """``kgtools serve`` in its own process on a free port; returns the process and the port."""

@@ -73,7 +73,10 @@ def query(name, params, fmt, engine, store, endpoint, graph, inputs, output):
 @command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(0, 65535), default=7879, show_default=True, help="Port (0: any free port).")
-@click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store directory (filled on first use).")
+@click.option("--store", type=click.Path(file_okay=False),
+              help="Directory of persistent Oxigraph stores, as for `query`: the workers read the inputs' store there "
+                   "(built once, meanwhile they read the graph in memory). Default: the user cache directory, for "
+                   "large inputs.")
 @click.option("--timeout", type=Seconds(), default=10.0, show_default=True, help="Seconds a query may run.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Most rows (or triples) in a result.")
