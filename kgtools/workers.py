@@ -119,7 +119,7 @@ def _keeper_main(conn, paths: list[Path]) -> None:
     isolated = isolate_network()
     import pyoxigraph as ox
 
-    from kgtools.ontology import Ontology  # noqa: F401 -- loaded once here, for every worker forked after
+    from kgtools.ontology import refuse_empty  # and Ontology, loaded once here for every worker forked after
     from kgtools.query import serialize_result  # noqa: F401 -- the same
 
     check_read_only("ASK {}")  # the SPARQL parser loads now, once for every worker
@@ -130,6 +130,7 @@ def _keeper_main(conn, paths: list[Path]) -> None:
         if location is None:
             graph = ox.Store()
             stores.load_files(graph, paths, bulk=False)
+            refuse_empty(paths, graph)
     except (EOFError, TypeError):
         return
     except KgtoolsError as err:

@@ -267,6 +267,10 @@ def test_a_bad_input_is_one_clear_error(tmp_path):
     broken.write_text('@prefix : <http://e/> .\n:a :b :c .\n:a :b "x\n')
     with pytest.raises(InputError, match=r"broken.ttl:3:7: syntax error at line 3, column 7"):
         QueryService([broken], workers=1)
+    empty = tmp_path / "empty.nt"
+    empty.write_text("# nothing yet\n")
+    with pytest.raises(InputError, match=r"empty.nt: no triples"):
+        QueryService([empty], workers=1)
 
 
 def test_browser_page_runs_queries(endpoint):
