@@ -255,7 +255,7 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
     import pyoxigraph as ox
 
     from kgtools.mappings import xref_mappings
-    from kgtools.ontology import converter, oxigraph_triples
+    from kgtools.ontology import converter
     from kgtools.serialize import missing_declarations
 
     if unify not in UNIFY:
@@ -265,7 +265,9 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
     curie = lambda iri: conv.compress(iri) or iri  # noqa: E731
 
     step("reading the ontology")
-    inputs = [("(project) " + ", ".join(str(p) for p in onto.paths), oxigraph_triples(onto.graph))]
+    # The store of record, read directly: the rdflib view over it would convert every term there and back.
+    project = [quad.triple for quad in onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    inputs = [("(project) " + ", ".join(str(p) for p in onto.paths), project)]
     for number, path in enumerate(others, 1):
         step(f"reading {Path(path).name}")
         inputs.append((str(path), read_triples(path, f"in{number}")))

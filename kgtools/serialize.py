@@ -136,9 +136,17 @@ def canonical_triples(triples) -> list:
     """
     import pyoxigraph as ox
 
-    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    # RDFC-1.0 hashes a blank node from the triples it is in, and follows only blank nodes: the triples without
+    # one cannot change a label, and are left out of the canonicalisation (most of the full HPO).
+    blank, quad = ox.BlankNode, ox.Quad
+    plain, dataset = [], ox.Dataset()
+    for t in triples:
+        if type(t.subject) is blank or type(t.object) is blank:
+            dataset.add(quad(t.subject, t.predicate, t.object))
+        else:
+            plain.append(t)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return [quad.triple for quad in dataset]
+    return plain + [q.triple for q in dataset]
 
 
 # ---------------------------------------------------------------- declarations
