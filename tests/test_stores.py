@@ -31,13 +31,7 @@ def example_params(query) -> dict:
 #: Stored queries Virtuoso 7.2 still answers otherwise (an error, a time-out or other rows), and why.
 #: The test fails when one of them starts answering the same: then it leaves this list.
 VIRTUOSO_DIFFERS = {
-    "differential": "transitive path from a parameter inside a sub-select",
-    "form-graph": "Virtuoso's SQL compiler fails on the UNION with a path under CONSTRUCT",
-    "form-profile": "runs past the time limit",
-    "forms-by-mechanism": "transitive start not given",
     "forms-for-condition": "transitive start not given",
-    "forms": "OPTIONAL group with sub-selects: parents dropped",
-    "shared-mechanisms": "transitive start not given",
 }
 
 CALLS = [pytest.param(name, which, id=f"{name}-{which}") for name in catalog() for which in ("default", "example")]
