@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from kgtools.errors import KgtoolsError
 from kgtools.query import OxigraphEngine, RdflibEngine, bind_parameters, catalog, parse_params
 from kgtools.remote import RemoteEngine
 
@@ -27,12 +26,6 @@ def example_params(query) -> dict:
     words = shlex.split(query.example)
     return parse_params([value for flag, value in zip(words, words[1:]) if flag == "--param"])
 
-
-#: Stored queries Virtuoso 7.2 still answers otherwise (an error, a time-out or other rows), and why.
-#: The test fails when one of them starts answering the same: then it leaves this list.
-VIRTUOSO_DIFFERS = {
-    "forms-for-condition": "transitive start not given",
-}
 
 CALLS = [pytest.param(name, which, id=f"{name}-{which}") for name in catalog() for which in ("default", "example")]
 
@@ -75,16 +68,8 @@ def test_every_stored_query_answers_the_same_everywhere(engines, onto, name, whi
     query = catalog()[name]
     bindings = bind_parameters(onto, query, example_params(query) if which == "example" else {})
     expected = rows(engines["oxigraph"].run(query.text, bindings))
-    for engine in ("rdflib", "oxigraph server"):
+    for engine in ("rdflib", "oxigraph server", "virtuoso"):
         assert rows(engines[engine].run(query.text, bindings)) == expected, engine
-    try:
-        same = rows(engines["virtuoso"].run(query.text, bindings)) == expected
-    except KgtoolsError:
-        same = False
-    if name in VIRTUOSO_DIFFERS:
-        assert not same, f"{name} now answers the same on Virtuoso: take it out of VIRTUOSO_DIFFERS"
-    else:
-        assert same, "virtuoso"
 
 
 def test_the_examples_bind_other_values_than_the_defaults(onto):
@@ -97,8 +82,8 @@ def test_the_examples_bind_other_values_than_the_defaults(onto):
 def test_the_ontology_merged_into_the_full_hpo_pushed_and_queried(tmp_path, onto, virtuoso_store, oxigraph_store,
                                                                   kgtools_process):
     """About 334,000 triples into both servers in one command, in chunks; then every stored query
-    (default parameters) that Virtuoso answers like the others on the ontology alone answers the same
-    on both servers (the statistics as the embedded Oxigraph store of the same file makes them)."""
+    (default parameters) answers the same on both servers (the statistics as the embedded Oxigraph
+    store of the same file makes them)."""
     import pyoxigraph as ox
 
     merged = tmp_path / "merged.nt"
@@ -119,8 +104,6 @@ def test_the_ontology_merged_into_the_full_hpo_pushed_and_queried(tmp_path, onto
     for name, remote in remotes.items():
         assert remote.run(count).records() == [{"n": len(store)}], name
     for name, query in catalog().items():
-        if name in VIRTUOSO_DIFFERS:
-            continue
         bindings = bind_parameters(onto, query, {})
         expected = rows(remotes["oxigraph server"].run(query.text, bindings))
         assert rows(remotes["virtuoso"].run(query.text, bindings)) == expected, name
