@@ -44,8 +44,9 @@ KIND_PREFIXES = {"UBERON": "site", "CL": "cell", "PATO": "quality", "HP": "pheno
 KINDS = tuple(KIND_ROOTS) + ("site", "cell", "quality", "phenotype", "evidence", "relation", "other")
 #: The properties :class:`Entity` is read from.
 _ENTITY_FIELDS = (RDFS_LABEL, IAO_DEFINITION, HAS_DBXREF, *SYNONYM_PROPERTIES)
-#: Above this many entities, :meth:`Ontology.describe` reads the fields of every subject at once.
-_DESCRIBE_ALL = 500
+#: Above this many entities, :meth:`Ontology.describe` reads the fields of every subject at once (a lookup per
+#: entity costs about as much as reading ten of those triples: this many is a large part of an HPO-sized graph).
+_DESCRIBE_ALL = 5000
 
 
 def load_prefixes() -> dict[str, str]:
@@ -468,7 +469,7 @@ class Ontology:
         return self.kinds([iri])[str(iri)]
 
     def describe(self, iris, details: bool = True) -> dict[str, Entity]:
-        """The :class:`Entity` of each IRI, read from the store in one query and a few for the kinds.
+        """The :class:`Entity` of each IRI, read from the store by pattern lookups and a few queries for the kinds.
 
         ``details=False`` reads labels only (no definition, synonyms or
         cross-references): faster for the thousands of terms of a large graph.
@@ -493,9 +494,11 @@ class Ontology:
                     if values is not None and isinstance(quad.subject, ox.NamedNode):
                         values.setdefault(prop, []).append(quad.object)
         else:
-            for s, p, o in self.select(f"SELECT ?s ?p ?o WHERE {{ {values_block('p', wanted)} ?s ?p ?o "
-                                       f"{values_block('s', iris)} }}"):
-                fields[s.value].setdefault(p.value, []).append(o)
+            # Fewer: a pattern lookup per entity, whose cost does not grow with the graph.
+            for iri in iris:
+                for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, ox.DefaultGraph()):
+                    if quad.predicate.value in wanted:
+                        fields[iri].setdefault(quad.predicate.value, []).append(quad.object)
         kinds = self.kinds(iris)
         found = {}
         for iri, values in fields.items():

@@ -1,23 +1,11 @@
-"""Path analysis: the ontology as a labelled directed graph, and what connects its terms.
+"""Path analysis: what connects the terms of the ontology, as a labelled directed graph.
 
-:func:`project` turns any OWL/RDF graph into a :class:`networkx.MultiDiGraph`
-whose nodes are the named entities (keyed by CURIE, with ``label``,
-``curie``, ``iri`` and ``kind``) and whose edges are
-
-* ``is a`` for ``rdfs:subClassOf`` between named classes;
-* the label of the property for each existential restriction
-  (``owl:someValuesFrom``) a class is a subclass of or equivalent to; a
-  union (``A or B``) gives one edge to each member, flagged ``union``, with
-  all the members (CURIEs) in ``union_of``, which tells two unions apart;
-* the label of the property for each object-property assertion between
-  named individuals;
-* the relation of each qualified statement (``CCUT:0000090``): hedged as
-  rare, uncertain or rejected, it is *not* asserted, and its edge is flagged
-  ``hedged`` so that a path through it is flagged too.
-
-Every edge carries its provenance from the ``owl:Axiom`` annotations:
-``lines``, ``quotes``, ``evidence`` and ``hedge`` (the label of the hedge,
-which asserted axioms under "as a rule", "usually"... carry as well).
+The graph is the projection of :mod:`kgtools.projection` (:func:`project`,
+or :func:`project_near` for the part of it around a few terms, which is all
+that a path or an explanation of at most a few steps can use): nodes are
+the named entities, keyed by CURIE; edges are the class axioms, restrictions,
+unions, assertions and qualified statements, keyed by relation label, each
+with its provenance.
 
 Edges point from the subject of the axiom to its object (``renal failure
 --causes or contributes to condition--> renal hyperparathyroidism``,
@@ -28,10 +16,8 @@ shows each step with its own arrow; :func:`explain` orients them by
 
 Examples
 --------
->>> from kgtools.ontology import Ontology, values_block
+>>> from kgtools.ontology import Ontology
 >>> G = project(Ontology.load())
->>> G.nodes["CCUT:0001004"]["label"], G.nodes["CCUT:0001004"]["kind"]
-('calciphylaxis', 'form')
 >>> [p.text(G) for p in find_paths(G, "CCUT:0003006", "CCUT:0001004")]  # doctest: +NORMALIZE_WHITESPACE
 ['renal failure --causes or contributes to condition--> renal hyperparathyroidism
   --causes or contributes to condition--> metastatic calcification
@@ -42,16 +28,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kgtools import provenance
 from kgtools.errors import InputError
-from kgtools.ontology import Ontology, values_block
-from kgtools.vocabulary import OWL, RDF, RDFS_SUBCLASS_OF
+from kgtools.ontology import Ontology
+# The projection is this module's graph: its functions are part of the path analysis's API.
+from kgtools.projection import IS_A, add_details, project, project_near  # noqa: F401
 
-IS_A = "is a"
-#: Entity kinds that are part of the vocabulary of annotations, not of the domain.
-_NOT_NODES = {"relation", "hedge", "evidence"}
-#: Kinds that are nodes even when no edge touches them.
-_DOMAIN_KINDS = {"form", "mechanism", "condition", "clinical sign", "finding", "site", "cell", "quality", "phenotype"}
 
 #: How each relation orients "what leads to what" for :func:`explain`: +1 the
 #: subject leads to the object (a cause to its effect), -1 the object leads to
@@ -123,7 +104,7 @@ class Path:
 
         Examples
         --------
-        >>> from kgtools.ontology import Ontology, values_block
+        >>> from kgtools.ontology import Ontology
         >>> G = project(Ontology.load())
         >>> find_paths(G, "CCUT:0003006", "CCUT:0003003")[0].text(G, cite=True)
         'renal failure --causes or contributes to condition (line 31)--> renal hyperparathyroidism'
@@ -145,7 +126,7 @@ class Path:
 
         Examples
         --------
-        >>> from kgtools.ontology import Ontology, values_block
+        >>> from kgtools.ontology import Ontology
         >>> G = project(Ontology.load())
         >>> print(find_paths(G, "CCUT:0003006", "CCUT:0003003")[0].describe(G))
         renal failure (CCUT:0003006, condition)
@@ -196,223 +177,6 @@ def citation_text(data: dict) -> str:
 def _node_dict(G, node) -> dict:
     data = G.nodes[node]
     return {"curie": node, "label": data.get("label"), "kind": data.get("kind")}
-
-
-# ------------------------------------------------------------------ projection
-def project(onto: Ontology, relations=None, hedged: bool = True, details: bool = True):
-    """The ontology as a labelled :class:`networkx.MultiDiGraph` (see the module docstring).
-
-    ``relations`` keeps only edges whose relation is named in it, by label
-    (``"is a"``, ``"disease has basis in"``) or CURIE (``"RO:0004019"``,
-    ``"rdfs:subClassOf"``); None keeps every relation. ``hedged=False`` leaves
-    out the qualified statements. Edge keys are relation labels.
-    ``details=False`` leaves the nodes' ``definition``, ``xrefs`` and
-    ``synonyms`` empty, which saves reading them for every term of a large
-    graph; :func:`add_details` fills them in for the nodes of a subgraph.
-
-    Some attributes are lists (``lines``, ``quotes``, ``union_of``; ``xrefs``
-    and ``synonyms`` of nodes), which GraphML and GEXF cannot hold: write
-    :func:`kgtools.viz.plain_copy` of the graph to those formats.
-
-    Examples
-    --------
-    >>> from kgtools.ontology import Ontology, values_block
-    >>> G = project(Ontology.load())
-    >>> d = G.edges["CCUT:0003006", "CCUT:0003003", "causes or contributes to condition"]
-    >>> d["lines"], d["evidence"], d["asserted"]
-    ([31], 'ECO:0000305', True)
-    >>> d = G.edges["CCUT:0001002", "CCUT:0003011", "occurs in patients with"]
-    >>> d["hedged"], d["hedge"]
-    (True, 'only rarely')
-    >>> sorted({k for *_, k in project(Ontology.load(), relations=["is a"]).edges(keys=True)})
-    ['is a']
-    >>> G.edges["CCUT:0001004", "CCUT:0005004", "has phenotype"]["union_of"]
-    ['CCUT:0005004', 'CCUT:0005005', 'CCUT:0005006']
-    >>> import io, networkx as nx
-    >>> from kgtools.viz import plain_copy
-    >>> nx.write_graphml(plain_copy(G), io.BytesIO())
-    """
-    import networkx as nx
-
-    wanted = _relation_filter(onto, relations)
-    edges = _axiom_edges(onto) + _assertion_edges(onto) + (_statement_edges(onto) if hedged else [])
-    kinds = onto.kinds([iri for edge in edges for iri in (edge[0], edge[2])] + onto._named_entities)
-
-    def named(iri) -> bool:
-        return iri is not None and kinds.get(iri, "other") not in _NOT_NODES
-
-    labels: dict[str, tuple[str, str]] = {}
-
-    def relation_name(prop) -> tuple[str, str]:
-        if prop in (RDFS_SUBCLASS_OF, _EQUIVALENT_CLASS):
-            return IS_A, "rdfs:subClassOf"
-        if prop not in labels:
-            labels[prop] = (onto.label(prop) or onto.curie(prop), onto.curie(prop))
-        return labels[prop]
-
-    kept = []
-    for subject, prop, obj, citation_key, asserted, union in edges:
-        if named(subject) and named(obj):
-            name, curie = relation_name(prop)
-            if wanted is None or name in wanted:
-                kept.append((subject, name, curie, obj, citation_key, asserted, union))
-    lonely = [iri for iri in onto._named_entities if named(iri) and kinds[iri] in _DOMAIN_KINDS]
-    entities = onto.describe([iri for edge in kept for iri in (edge[0], edge[3])] + lonely, details=details)
-
-    G = nx.MultiDiGraph()
-
-    def add_node(iri) -> str:
-        entity = entities[iri]
-        if entity.curie not in G:
-            G.add_node(entity.curie, label=entity.label or entity.curie, curie=entity.curie, iri=iri, kind=entity.kind,
-                       definition=entity.definition or "", xrefs=list(entity.xrefs),
-                       synonyms=[text for text, _ in entity.synonyms])
-        return entity.curie
-
-    cited: dict[tuple, list] = {}
-    for citation in provenance.citations(onto):
-        cited.setdefault((citation.subject, citation.relation, citation.target), []).append(citation)
-    for subject, name, curie, obj, citation_key, asserted, union in kept:
-        found = cited.get(citation_key, [])
-        s, o = add_node(subject), add_node(obj)
-        data = {"relation": name, "relation_curie": curie, "lines": sorted({n for c in found for n in c.lines}),
-                "quotes": [q for c in found for q in c.quotes],
-                "evidence": next((c.evidence for c in found if c.evidence), None),
-                "hedge": next((onto.label(c.hedge) for c in found if c.hedge), None),
-                "completion": next((c.completion for c in found if c.completion), None),
-                "asserted": asserted, "hedged": not asserted, "union": bool(union),
-                "union_of": [onto.curie(m) for m in union]}
-        if G.has_edge(s, o, name):
-            # The same relation stated twice (an axiom and a qualified statement, or two axioms) is
-            # one edge: asserted if either is, with the hedge of the asserted one and both citations.
-            old = G.edges[s, o, name]
-            first, second = (old, data) if old["asserted"] or not asserted else (data, old)
-            data = dict(first, lines=sorted(set(first["lines"]) | set(second["lines"])),
-                        quotes=first["quotes"] + second["quotes"], union=first["union"] and second["union"],
-                        union_of=first["union_of"] if first["union"] and second["union"] else [],
-                        evidence=first["evidence"] or second["evidence"],
-                        completion=first["completion"] or second["completion"])
-        G.add_edge(s, o, key=name, **data)
-    for iri in lonely:
-        add_node(iri)
-    return G
-
-
-def add_details(onto: Ontology, G) -> None:
-    """Fill in the ``definition``, ``xrefs`` and ``synonyms`` of the nodes of ``G`` (a projection, or part of one).
-
-    Examples
-    --------
-    >>> from kgtools.ontology import Ontology
-    >>> onto = Ontology.load()
-    >>> G = project(onto, details=False)
-    >>> G.nodes["CCUT:0001004"]["definition"]
-    ''
-    >>> add_details(onto, G)
-    >>> G.nodes["CCUT:0001004"]["definition"].startswith("A life-threatening condition")
-    True
-    """
-    entities = onto.describe([data["iri"] for _, data in G.nodes(data=True)])
-    for node, data in G.nodes(data=True):
-        entity = entities[data["iri"]]
-        data.update(definition=entity.definition or "", xrefs=list(entity.xrefs),
-                    synonyms=[text for text, _ in entity.synonyms])
-
-
-# An edge before it is kept: (subject IRI, property IRI, object IRI, the key of its citation, asserted,
-# the IRIs of the union it is a member of or ()).
-_EQUIVALENT_CLASS = OWL + "equivalentClass"
-_EXPRESSION_LINKS = (OWL + "onProperty", OWL + "someValuesFrom", OWL + "unionOf", OWL + "intersectionOf",
-                     RDF + "first", RDF + "rest")
-
-
-def _axiom_edges(onto: Ontology) -> list[tuple]:
-    """The edges of the class axioms: ``is a`` to named classes, and one per named target of a class expression.
-
-    Two reads: the subclass and equivalence axioms of named classes (from the
-    store's index), and the blank nodes of the class expressions they point to (restrictions,
-    unions, intersections and their lists), read whole into a dict.
-    """
-    import pyoxigraph as ox
-
-    axioms = [(q.subject, q.predicate, q.object) for prop in (RDFS_SUBCLASS_OF, _EQUIVALENT_CLASS)
-              for q in onto.store.quads_for_pattern(None, ox.NamedNode(prop), None, ox.DefaultGraph())
-              if isinstance(q.subject, ox.NamedNode)]
-    parts: dict = {}
-    for node, prop, value in onto.select(f"""SELECT DISTINCT ?b ?p ?o WHERE {{
-            {values_block('axiom', [RDFS_SUBCLASS_OF, _EQUIVALENT_CLASS])}
-            ?s ?axiom ?e FILTER (isIRI(?s) && isBlank(?e))
-            ?e ({"|".join(f"<{link}>" for link in _EXPRESSION_LINKS[1:])})* ?b FILTER isBlank(?b)
-            {values_block('p', _EXPRESSION_LINKS)} ?b ?p ?o }}"""):
-        parts.setdefault(node, {}).setdefault(prop.value, value)
-
-    def items(node) -> list:
-        found = []
-        while isinstance(node, ox.BlankNode) and node in parts and len(found) < len(parts):
-            if RDF + "first" in parts[node]:
-                found.append(parts[node][RDF + "first"])
-            node = parts[node].get(RDF + "rest")
-        return found
-
-    def targets(expression) -> list[tuple]:
-        """(property or None, named class, the IRIs of its union or ()) for each named target of a class expression."""
-        if isinstance(expression, ox.NamedNode):
-            return [(None, expression.value, ())]
-        fields = parts.get(expression, {})
-        prop, filler = fields.get(OWL + "onProperty"), fields.get(OWL + "someValuesFrom")
-        if prop is not None and filler is not None:
-            # A nested restriction (some P some Q some C) has no single relation: it is left out.
-            return [(prop.value, t, union) for inner, t, union in targets(filler) if inner is None]
-        if OWL + "unionOf" in fields:
-            members = tuple(m.value for m in items(fields[OWL + "unionOf"]) if isinstance(m, ox.NamedNode))
-            return [(None, m, members) for m in members]
-        if OWL + "intersectionOf" in fields:
-            return [t for m in items(fields[OWL + "intersectionOf"]) for t in targets(m)]
-        return []
-
-    edges = []
-    for subject, prop, expression in sorted(axioms, key=lambda row: (row[1].value != RDFS_SUBCLASS_OF, row[0].value,
-                                                                     isinstance(row[2], ox.BlankNode), row[2].value)):
-        for restriction_prop, target, union in targets(expression):
-            if target == subject.value:
-                continue
-            edges.append((subject.value, restriction_prop or prop.value, target,
-                          (subject.value, prop.value, expression.value), True, union))
-    return edges
-
-
-def _assertion_edges(onto: Ontology) -> list[tuple]:
-    """The edges of object-property assertions between named individuals (or any named entities)."""
-    rows = onto.select(f"""SELECT ?s ?p ?o WHERE {{ ?p a <{OWL}ObjectProperty> . ?s ?p ?o
-        FILTER (isIRI(?p) && isIRI(?s) && isIRI(?o)) }}""")
-    return [(s.value, p.value, o.value, (s.value, p.value, o.value), True, ())
-            for s, p, o in sorted(rows, key=lambda row: (row[1].value, row[0].value, row[2].value))]
-
-
-def _statement_edges(onto: Ontology) -> list[tuple]:
-    """The edges of the qualified statements (hedged as rare, uncertain or rejected: not asserted)."""
-    rows = onto.select(f"""SELECT ?n ?s ?p ?o WHERE {{ ?n a <{provenance.QUALIFIED_STATEMENT}> ;
-        <{provenance.STATEMENT_SUBJECT}> ?s ; <{provenance.STATEMENT_RELATION}> ?p ; <{provenance.STATEMENT_OBJECT}> ?o
-        FILTER (isIRI(?s) && isIRI(?p) && isIRI(?o)) }}""")
-    return [(s.value, p.value, o.value, (s.value, p.value, o.value), False, ())
-            for _, s, p, o in sorted(rows, key=lambda row: row[0].value)]
-
-
-def _relation_filter(onto: Ontology, relations) -> set[str] | None:
-    """The relation labels and CURIEs to keep, checking each name given."""
-    if relations is None:
-        return None
-    known = {IS_A: IS_A, "rdfs:subClassOf": IS_A}
-    for prop in sorted(onto._relations):
-        label = onto.label(prop) or onto.curie(prop)
-        known[label] = label
-        known[onto.curie(prop)] = label
-    wanted = set()
-    for name in relations:
-        if name not in known:
-            raise InputError(f"unknown relation {name!r}; known: {', '.join(sorted(k for k in known if ':' not in k))}")
-        wanted.add(known[name])
-    return wanted
 
 
 # ------------------------------------------------------------------ paths
@@ -490,7 +254,7 @@ def find_paths(G, source: str, target: str, max_len: int = 6, all_paths: bool = 
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology, values_block
+    >>> from kgtools.ontology import Ontology
     >>> G = project(Ontology.load())
     >>> path = find_paths(G, "CCUT:0003006", "CCUT:0002011")[0]
     >>> [G.nodes[n]["label"] for n in path.nodes]
@@ -544,7 +308,7 @@ def node_of(onto: Ontology, G, term: str) -> str:
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology, values_block
+    >>> from kgtools.ontology import Ontology
     >>> onto = Ontology.load()
     >>> node_of(onto, project(onto), "calciophylaxis")
     'CCUT:0001004'
@@ -553,6 +317,45 @@ def node_of(onto: Ontology, G, term: str) -> str:
     if entity.curie not in G:
         raise InputError(f"{entity.label or entity.curie} ({entity.curie}) is related to nothing by the chosen relations")
     return entity.curie
+
+
+def project_around(onto: Ontology, terms, radius: int, relations=None, hedged: bool = True, details: bool = True):
+    """The part of the projection within ``radius`` steps of ``terms``, and the node of each term.
+
+    ``terms`` are labels, synonyms, CURIEs or IRIs. The graph is
+    :func:`project_near` around them: what :func:`find_paths` needs for
+    paths of at most ``max_len`` steps lies within :func:`path_radius` steps
+    of their ends, and what :func:`explain` needs within ``max_len`` steps of
+    its term.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> G, (start, end) = project_around(Ontology.load(), ["renal failure", "calciphylaxis"], path_radius(4))
+    >>> start, end, len(find_paths(G, start, end, max_len=4)[0].steps)
+    ('CCUT:0003006', 'CCUT:0001004', 4)
+    """
+    iris = [onto.lookup(term).iri for term in terms]
+    G = project_near(onto, iris, radius, relations=relations, hedged=hedged, details=details)
+    return G, [node_of(onto, G, iri) for iri in iris]
+
+
+def path_radius(max_len: int) -> int:
+    """How far from its two ends a path of at most ``max_len`` steps can go, for :func:`find_paths`.
+
+    A node on such a path is at most ``max_len`` steps from the two ends in
+    all, so at most half of that (rounded up) from one of them; so is every
+    node on a shortest way to it from either end. The part of the graph
+    within that many steps of the two ends therefore holds the nodes
+    :func:`find_paths` keeps, at the same distances from the ends, and the
+    edges between them: it gives the paths the whole graph gives.
+
+    Examples
+    --------
+    >>> path_radius(6), path_radius(5)
+    (3, 3)
+    """
+    return (max_len + 1) // 2
 
 
 # ------------------------------------------------------------------ explain
@@ -564,7 +367,7 @@ def leads_to_graph(G, leads_to: dict[str, int] = LEADS_TO):
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology, values_block
+    >>> from kgtools.ontology import Ontology
     >>> L = leads_to_graph(project(Ontology.load()))
     >>> L.has_edge("CCUT:0002014", "CCUT:0001004")  # progressive calcification of small vessels -> calciphylaxis
     True
@@ -611,7 +414,7 @@ def explain(G, node: str, max_len: int = 6, leads_to: dict[str, int] = LEADS_TO)
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology, values_block
+    >>> from kgtools.ontology import Ontology
     >>> G = project(Ontology.load())
     >>> e = explain(G, "CCUT:0001004")
     >>> for p in e.upstream:
@@ -672,7 +475,7 @@ def neighbors(G, node: str, depth: int = 1) -> list[tuple[int, Step]]:
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology, values_block
+    >>> from kgtools.ontology import Ontology
     >>> G = project(Ontology.load())
     >>> [(d, s.relation, G.nodes[s.target]["label"]) for d, s in neighbors(G, "CCUT:0003006")]
     [(1, 'is a', 'condition associated with calcinosis cutis'), (1, 'occurs in patients with', 'cutaneous metastatic calcinosis'), (1, 'causes or contributes to condition', 'renal hyperparathyroidism')]
@@ -700,7 +503,7 @@ def central(G, measure: str = "degree", top: int | None = 10) -> list[tuple[str,
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology, values_block
+    >>> from kgtools.ontology import Ontology
     >>> G = project(Ontology.load())
     >>> [G.nodes[n]["label"] for n, _ in central(G, "betweenness", top=2)]
     ['metastatic calcinosis cutis', 'dystrophic calcinosis cutis']
@@ -751,7 +554,7 @@ def differential(G, findings: list[str]) -> list[tuple[str, list[Match], list[Ma
 
     Examples
     --------
-    >>> from kgtools.ontology import Ontology, values_block
+    >>> from kgtools.ontology import Ontology
     >>> onto = Ontology.load()
     >>> G = project(onto)
     >>> ranked = differential(G, ["CCUT:0005002", "CCUT:0006001"])  # panniculitis-like lesion, calcium deposit

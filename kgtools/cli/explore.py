@@ -29,6 +29,15 @@ def _graph(inputs, relations=(), hedged: bool = True, details: bool = False):
     return onto, project(onto, relations=names or None, hedged=hedged, details=details)
 
 
+def _graph_around(inputs, terms, radius: int, relations=(), hedged: bool = True):
+    """The loaded ontology, the part of its projection within ``radius`` steps of ``terms``, and their nodes."""
+    from kgtools.paths import project_around
+
+    onto = load_ontology(inputs)
+    names = [name.strip() for value in relations for name in value.split(",") if name.strip()]
+    return (onto, *project_around(onto, terms, radius, relations=names or None, hedged=hedged))
+
+
 @command()
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
@@ -55,10 +64,10 @@ def paths(source, target, max_len, all_paths, relations, directed, asserted_only
       kgtools paths "renal failure" calciphylaxis --all --max-len 5
       kgtools paths hypercalcemia calciphylaxis -r "causes or contributes to condition,is a,disease has basis in"
     """
-    from kgtools.paths import find_paths, node_of
+    from kgtools.paths import find_paths, path_radius
 
-    onto, G = _graph(inputs, relations, hedged=not asserted_only)
-    start, end = node_of(onto, G, source), node_of(onto, G, target)
+    onto, G, (start, end) = _graph_around(inputs, [source, target], path_radius(max_len), relations,
+                                          hedged=not asserted_only)
     found = find_paths(G, start, end, max_len=max_len, all_paths=all_paths, directed=directed)
     if fmt == "json":
         print_json([p.as_dict(G) for p in found])
@@ -91,10 +100,10 @@ def explain(term, max_len, cite, inputs, fmt):
       kgtools explain calciphylaxis
       kgtools explain "metastatic calcification" --cite
     """
-    from kgtools.paths import explain as run_explain, node_of
+    from kgtools.paths import explain as run_explain
 
-    onto, G = _graph(inputs)
-    found = run_explain(G, node_of(onto, G, term), max_len=max_len)
+    onto, G, (node,) = _graph_around(inputs, [term], max_len)
+    found = run_explain(G, node, max_len=max_len)
     if fmt == "json":
         return print_json(found.as_dict(G))
     data = G.nodes[found.node]
@@ -223,15 +232,14 @@ def viz(focus, depth, relations, asserted_only, inputs, fmt, output):
       kgtools viz --focus calciphylaxis --depth 2 --format svg -o calciphylaxis.svg
       kgtools viz --format graphml -o ccut.graphml
     """
-    from kgtools.paths import add_details, node_of
-    from kgtools.viz import neighbourhood, render
+    from kgtools.viz import render
 
-    onto, G = _graph(inputs, relations, hedged=not asserted_only, details=not focus)
+    if focus:
+        onto, G, (node,) = _graph_around(inputs, [focus], depth, relations, hedged=not asserted_only)
+    else:
+        onto, G = _graph(inputs, relations, hedged=not asserted_only, details=True)
     title = (onto.metadata().get("title") or "Ontology graph")
     if focus:
-        node = node_of(onto, G, focus)
-        G = neighbourhood(G, node, depth)
-        add_details(onto, G)
         title += f": {G.nodes[node]['label']} and its neighbours"
     write_or_print(render(G, fmt, title=title), output,
                     f" ({G.number_of_nodes()} terms, {G.number_of_edges()} relations)")
