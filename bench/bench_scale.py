@@ -16,8 +16,8 @@ a detached process builds its persistent store), *warm* with that store,
 once built. Wall
 time and peak memory (``ru_maxrss`` of that process) are printed with their
 ratio to the floor of the same run, then the growth from the merged graph to
-the synthetic one. The machine may be shared: the ratios within one run are
-what count.
+the synthetic one. The machine may be shared (its load average is printed
+with each graph): the ratios within one run are what count.
 """
 
 import argparse
@@ -68,6 +68,11 @@ def wait_for_store(cache: Path, limit: float = 1800) -> None:
             return
         time.sleep(0.5)
     sys.exit(f"no persistent store appeared in {stores}")
+
+
+def load_average() -> str:
+    """The machine's load average over 1, 5 and 15 minutes: how much it was shared while measured."""
+    return " / ".join(f"{load:.1f}" for load in os.getloadavg())
 
 
 def kgtools(command: str, graph: Path | None) -> list[str]:
@@ -146,7 +151,7 @@ def main():
     for name, graph in graphs.items():
         floor_s, floor_mb = measure([sys.executable, "-c", FLOOR, str(graph)])
         print(f"\n{name}: {triples(graph):,} triples, {graph.stat().st_size / 2**20:.1f} MB; "
-              f"floor (pyoxigraph load) {floor_s:.2f} s, {floor_mb:.0f} MB", flush=True)
+              f"floor (pyoxigraph load) {floor_s:.2f} s, {floor_mb:.0f} MB; load average {load_average()}", flush=True)
         for command in commands:
             cache = Path(tempfile.mkdtemp(prefix="kgtools-cache-", dir=workdir))
             env = dict(os.environ, XDG_CACHE_HOME=str(cache))
@@ -162,6 +167,7 @@ def main():
             print(f"  {command:<12} cold {cold_s:6.2f} s ({row[3]:4.1f}x)  warm {warm_s:6.2f} s ({row[5]:4.1f}x)  "
                   f"peak {row[6]:5.0f} MB ({row[7]:3.1f}x)", flush=True)
 
+    print(f"\nload average at the end {load_average()}")
     print("\n| graph | command | cold | × load | warm | × load | peak memory | × load |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, command, cold_s, cold_x, warm_s, warm_x, mb, mb_x in rows:
