@@ -263,6 +263,8 @@ def test_every_worker_and_each_replacement_has_a_network_of_its_own():
         if not service.network_isolated:
             pytest.skip("this system allows no network namespace")
         keeper = service._keeper.process.pid
+        # Forking is safe: the keeper runs one thread, with the graph parsed into memory (pyoxigraph starts none).
+        assert service.location is None and os.listdir(f"/proc/{keeper}/task") == [str(keeper)]
         before = workers_of(keeper)
         with pytest.raises(QueryTimeout):
             service.run(fresh(EXPLOSIVE))  # its worker is killed and another forked
