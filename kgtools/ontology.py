@@ -546,32 +546,58 @@ class Ontology:
         >>> onto.lookup("http://purl.obolibrary.org/obo/CCUT_0001004").label
         'calciphylaxis'
         """
+        return self.lookup_all([term])[0]
+
+    def lookup_all(self, terms) -> list[Entity]:
+        """The entity of each term, found as :meth:`lookup` finds it, the names of the graph read once for all.
+
+        Raises :class:`UnknownTermError` for the first term (in order) that nothing matches.
+
+        Examples
+        --------
+        >>> [e.curie for e in Ontology.load().lookup_all(["renal failure", "CCUT:0001004"])]
+        ['CCUT:0003006', 'CCUT:0001004']
+        """
         import pyoxigraph as ox
 
-        term = term.strip()
-        candidates: list[str] = []
+        terms = [term.strip() for term in terms]
+        found = {i: iri for i, term in enumerate(terms) if (iri := self._subject_named(term)) is not None}
+        by_name = [i for i in range(len(terms)) if i not in found]
+        matches: dict[str, set[str]] = {}
+        if by_name:
+            # The terms go in as literals written by Oxigraph (escaped), never as query text.
+            wanted = ", ".join(str(ox.Literal(terms[i].lower())) for i in by_name)
+            for s, key in self.select(f"SELECT DISTINCT ?s (LCASE(STR(?name)) AS ?key) WHERE {{ "
+                                      f"{values_block('p', [RDFS_LABEL, *SYNONYM_PROPERTIES])} ?s ?p ?name "
+                                      f"FILTER (isIRI(?s) && LCASE(STR(?name)) IN ({wanted})) }}"):
+                matches.setdefault(key.value, set()).add(s.value)
+        for i in by_name:
+            term = terms[i]
+            if not matches.get(term.lower()):
+                names = {name.value.lower() for _, name in self.select(self._names_query())}
+                raise UnknownTermError(term, difflib.get_close_matches(term.lower(), sorted(names), n=3, cutoff=0.6))
+            # Prefer the entity whose label (not synonym) matches, then project terms.
+            found[i] = min(matches[term.lower()], key=lambda iri: (
+                (self.label(iri) or "").lower() != term.lower(), not iri.startswith(CCUT), iri))
+        return [self.entity(found[i]) for i in range(len(terms))]
+
+    def _subject_named(self, term: str) -> str | None:
+        """The IRI that ``term`` is or abbreviates (a CURIE), when it is the subject of a triple; else None."""
+        import pyoxigraph as ox
+
         if term.startswith(("http://", "https://")):
-            candidates = [term]
+            iri = term
         elif ":" in term and " " not in term:
             iri = self.expand(term)
-            candidates = [iri] if iri else []
-        if candidates:
-            try:
-                subject = ox.NamedNode(candidates[0])
-            except ValueError:
-                subject = None
-            if subject is not None and next(self.store.quads_for_pattern(subject, None, None, ox.DefaultGraph()), None):
-                return self.entity(candidates[0])
-        # The term goes in as a literal written by Oxigraph (escaped), never as query text.
-        wanted = str(ox.Literal(term.lower()))
-        matches = {s.value for s, _ in self.select(self._names_query(f" && LCASE(STR(?name)) = {wanted}"))}
-        if matches:
-            # Prefer the entity whose label (not synonym) matches, then project terms.
-            best = sorted(matches, key=lambda iri: ((self.label(iri) or "").lower() != term.lower(), not iri.startswith(CCUT), iri))
-            return self.entity(best[0])
-        names = {name.value.lower() for _, name in self.select(self._names_query())}
-        suggestions = difflib.get_close_matches(term.lower(), sorted(names), n=3, cutoff=0.6)
-        raise UnknownTermError(term, suggestions)
+        else:
+            return None
+        try:
+            subject = ox.NamedNode(iri) if iri else None
+        except ValueError:
+            return None
+        if subject is not None and next(self.store.quads_for_pattern(subject, None, None, ox.DefaultGraph()), None):
+            return iri
+        return None
 
     # ---------------------------------------------------------------- summary
     def metadata(self) -> dict:

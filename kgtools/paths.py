@@ -335,7 +335,7 @@ def project_around(onto: Ontology, terms, radius: int, relations=None, hedged: b
     >>> start, end, len(find_paths(G, start, end, max_len=4)[0].steps)
     ('CCUT:0003006', 'CCUT:0001004', 4)
     """
-    iris = [onto.lookup(term).iri for term in terms]
+    iris = [entity.iri for entity in onto.lookup_all(terms)]
     G = project_near(onto, iris, radius, relations=relations, hedged=hedged, details=details)
     return G, [node_of(onto, G, iri) for iri in iris]
 
