@@ -67,25 +67,32 @@ class _Graph:
     def __init__(self, triples):
         import pyoxigraph as ox
 
-        self.blank = ox.BlankNode
-        triples = list(dict.fromkeys(triples))
-        self._find_inline(triples)
+        self.blank = blank = ox.BlankNode
+        # Each term read once: reading a term of an Oxigraph triple makes a new Python object.
+        rows = [(t.subject, t.predicate, t.object) for t in dict.fromkeys(triples)]
+        self._find_inline(rows)
         if self.labelled:
             # Some blank nodes need a label: take them all from the canonical form, so labels follow content.
-            triples = canonical_triples(triples)
-            self._find_inline(triples)
+            plain, with_blank = [], []
+            for row in rows:
+                (with_blank if type(row[0]) is blank or type(row[2]) is blank else plain).append(row)
+            rows = plain + [(q.subject, q.predicate, q.object) for q in _canonical_blank_quads(with_blank)]
+            self._find_inline(rows)
         self.by_subject: dict = {}
-        for t in triples:
-            self.by_subject.setdefault(t.subject, []).append((t.predicate, t.object))
+        for s, p, o in rows:
+            pairs = self.by_subject.get(s)
+            if pairs is None:
+                pairs = self.by_subject[s] = []
+            pairs.append((p, o))
 
-    def _find_inline(self, triples) -> None:
+    def _find_inline(self, rows) -> None:
         blank = self.blank
         references: dict = {}
         referrer: dict = {}
-        for t in triples:
-            if type(t.object) is blank:
-                references[t.object] = references.get(t.object, 0) + 1
-                referrer[t.object] = t.subject
+        for s, _, o in rows:
+            if type(o) is blank:
+                references[o] = references.get(o, 0) + 1
+                referrer[o] = s
         self.inline = {node for node, count in references.items() if count == 1}
         for start in list(self.inline):
             node, seen = referrer[start], {start}
@@ -136,17 +143,29 @@ def canonical_triples(triples) -> list:
     """
     import pyoxigraph as ox
 
-    # RDFC-1.0 hashes a blank node from the triples it is in, and follows only blank nodes: the triples without
-    # one cannot change a label, and are left out of the canonicalisation (most of the full HPO).
-    blank, quad = ox.BlankNode, ox.Quad
-    plain, dataset = [], ox.Dataset()
-    for t in triples:
-        if type(t.subject) is blank or type(t.object) is blank:
-            dataset.add(quad(t.subject, t.predicate, t.object))
+    blank = ox.BlankNode
+    plain, with_blank = [], []
+    for t in dict.fromkeys(triples):
+        s, p, o = t.subject, t.predicate, t.object
+        if type(s) is blank or type(o) is blank:
+            with_blank.append((s, p, o))
         else:
             plain.append(t)
+    return plain + [quad.triple for quad in _canonical_blank_quads(with_blank)]
+
+
+def _canonical_blank_quads(rows):
+    """The triples ``(subject, predicate, object)`` that have a blank node, as quads with their RDFC-1.0 labels.
+
+    RDFC-1.0 hashes a blank node from the triples it is in and follows only
+    blank nodes: the triples without one cannot change a label, and are left
+    out (most of the full HPO).
+    """
+    import pyoxigraph as ox
+
+    dataset = ox.Dataset(ox.Quad(s, p, o) for s, p, o in rows)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return plain + [q.triple for q in dataset]
+    return dataset
 
 
 # ---------------------------------------------------------------- declarations
