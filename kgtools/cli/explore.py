@@ -139,10 +139,10 @@ def neighbors(term, depth, relations, inputs, fmt):
     if fmt == "json":
         return print_json([dict(step.as_dict(G), depth=d) for d, step in found])
     print_table(f"Neighbours of {term}", ["depth", "from", "relation", "to", "kind", "lines"],
-           [[d, G.nodes[s.source]["label"], (f"--{s.relation}-->" if s.forward else f"<--{s.relation}--")
-             + (f" [{s.data['hedge']}, not asserted]" if s.hedged else ""),
-             G.nodes[s.target]["label"], G.nodes[s.target]["kind"], ", ".join(map(str, s.data["lines"]))]
-            for d, s in found])
+            [[d, G.nodes[s.source]["label"], (f"--{s.relation}-->" if s.forward else f"<--{s.relation}--")
+              + (f" [{s.data['hedge']}, not asserted]" if s.hedged else ""),
+              G.nodes[s.target]["label"], G.nodes[s.target]["kind"], ", ".join(map(str, s.data["lines"]))]
+             for d, s in found])
 
 
 @command()
@@ -165,9 +165,9 @@ def central(measure, top, relations, inputs, fmt):
     ranked = run_central(G, measure, top or None)
     if fmt == "json":
         return print_json([dict(curie=n, label=G.nodes[n]["label"], kind=G.nodes[n]["kind"], score=score)
-                      for n, score in ranked])
+                       for n, score in ranked])
     print_table(f"Most central terms by {measure}", ["rank", "curie", "label", "kind", measure],
-           [[i, n, G.nodes[n]["label"], G.nodes[n]["kind"], f"{score:.4f}"] for i, (n, score) in enumerate(ranked, 1)])
+            [[i, n, G.nodes[n]["label"], G.nodes[n]["kind"], f"{score:.4f}"] for i, (n, score) in enumerate(ranked, 1)])
 
 
 @command()
@@ -192,8 +192,8 @@ def differential(findings, inputs, fmt):
     ranked = run_differential(G, [node_of(onto, G, f) for f in findings])
     if fmt == "json":
         return print_json([{"form": {"curie": f, "label": G.nodes[f]["label"]}, "matched": len(asserted),
-                       "of": len(findings), "matches": [m.as_dict(G) for m in asserted],
-                       "hedged_matches": [m.as_dict(G) for m in hedged]} for f, asserted, hedged in ranked])
+                        "of": len(findings), "matches": [m.as_dict(G) for m in asserted],
+                        "hedged_matches": [m.as_dict(G) for m in hedged]} for f, asserted, hedged in ranked])
     from kgtools.paths import citation_text
 
     for rank, (form, asserted, hedged) in enumerate(ranked, start=1):
