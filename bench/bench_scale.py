@@ -13,8 +13,8 @@ For each graph the floor is a new Python process that loads the file into an
 in-memory ``pyoxigraph.Store`` (``bulk_load``). Each command runs as a new
 process too: *cold* with an empty cache directory (the file is parsed, and
 a detached process builds its persistent store), *warm* with that store,
-once built. Wall
-time and peak memory (``ru_maxrss`` of that process) are printed with their
+once built. Wall time and peak memory (``ru_maxrss`` of that process,
+read by a small launcher between this script and it) are printed with their
 ratio to the floor of the same run, then the growth from the merged graph to
 the synthetic one. The machine may be shared (its load average is printed
 with each graph): the ratios within one run are what count.
@@ -46,17 +46,25 @@ FLOOR = ("import sys, pyoxigraph as ox; from kgtools.store import rdf_format; "
          "ox.Store().bulk_load(path=sys.argv[1], format=rdf_format(sys.argv[1]))")
 
 
+#: Runs a command and reports its wall time and peak memory. It stands between this script and the command
+#: because Linux carries a process's peak memory across exec: a command forked straight from this script,
+#: which may hold a large graph, would report this script's peak as its own.
+LAUNCHER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(process.pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def measure(args: list[str], env: dict | None = None) -> tuple[float, float]:
     """Run a process to its end: (wall seconds, peak resident memory in MB). A failure stops the benchmark."""
-    start = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    error = process.stderr.read().decode()
-    process.stderr.close()
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        sys.exit(f"failed: {' '.join(args)}\n{error}")
-    return seconds, usage.ru_maxrss / 1024
+    launched = subprocess.run([sys.executable, "-c", LAUNCHER, *args], capture_output=True, text=True, env=env)
+    seconds, kilobytes, code = launched.stdout.split()
+    if int(code) not in (0, 1):
+        sys.exit(f"failed: {' '.join(args)}\n{launched.stderr}")
+    return float(seconds), int(kilobytes) / 1024
 
 
 def wait_for_store(cache: Path, limit: float = 1800) -> None:
