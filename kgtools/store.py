@@ -439,7 +439,7 @@ def fill_store(directory: str | Path, paths=(), quads=None):
         store = ox.Store(str(directory))
     except OSError as err:
         raise InputError(f"{directory}: cannot open the store ({err})") from None
-    if len(store):
+    if next(store.quads_for_pattern(None, None, None), None) is not None:  # len() would count every quad
         return store
     try:
         if quads is None:
