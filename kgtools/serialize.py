@@ -67,16 +67,13 @@ class _Graph:
     def __init__(self, triples):
         import pyoxigraph as ox
 
-        self.blank = blank = ox.BlankNode
+        self.blank = ox.BlankNode
         # Each term read once: reading a term of an Oxigraph triple makes a new Python object.
         rows = [(t.subject, t.predicate, t.object) for t in dict.fromkeys(triples)]
         self._find_inline(rows)
         if self.labelled:
             # Some blank nodes need a label: take them all from the canonical form, so labels follow content.
-            plain, with_blank = [], []
-            for row in rows:
-                (with_blank if type(row[0]) is blank or type(row[2]) is blank else plain).append(row)
-            rows = plain + [(q.subject, q.predicate, q.object) for q in _canonical_blank_quads(with_blank)]
+            rows = _canonical_rows(rows)
             self._find_inline(rows)
         self.by_subject: dict = {}
         for s, p, o in rows:
@@ -143,15 +140,19 @@ def canonical_triples(triples) -> list:
     """
     import pyoxigraph as ox
 
+    return [ox.Triple(*row) for row in _canonical_rows([(t.subject, t.predicate, t.object) for t in dict.fromkeys(triples)])]
+
+
+def _canonical_rows(rows) -> list:
+    """The rows ``(subject, predicate, object)`` with no blank node as they are, then those with one relabelled
+    by :func:`_canonical_blank_quads`."""
+    import pyoxigraph as ox
+
     blank = ox.BlankNode
     plain, with_blank = [], []
-    for t in dict.fromkeys(triples):
-        s, p, o = t.subject, t.predicate, t.object
-        if type(s) is blank or type(o) is blank:
-            with_blank.append((s, p, o))
-        else:
-            plain.append(t)
-    return plain + [quad.triple for quad in _canonical_blank_quads(with_blank)]
+    for row in rows:
+        (with_blank if type(row[0]) is blank or type(row[2]) is blank else plain).append(row)
+    return plain + [(q.subject, q.predicate, q.object) for q in _canonical_blank_quads(with_blank)]
 
 
 def _canonical_blank_quads(rows):
