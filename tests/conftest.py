@@ -1,10 +1,65 @@
 """Shared fixtures: the packaged ontology and its release files, made once per test session; the command line
-as a process; the triple stores and OWLAPI."""
+as a process; the triple stores and OWLAPI; the full HPO and the ontology merged into it, merged once.
+
+Two tiers (markers registered in pyproject.toml): ``make test`` runs ``pytest -m "not scale"``, everything on the
+project's own data with the real engines; ``make test-all`` runs everything. A test that asks for the full HPO
+(the ``full_hpo`` fixture, directly or through another fixture) is marked ``scale`` here, so it cannot be left out
+of the marker by mistake, and is grouped onto one pytest-xdist worker, where the merge is made once.
+"""
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+#: The full HPO beside the repository (``../shared/reference/hp.obo``): the at-scale input, never shipped.
+FULL_HPO = Path(__file__).resolve().parents[2] / "shared" / "reference" / "hp.obo"
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the tests at scale; keep each module's tests on one pytest-xdist worker (``--dist loadgroup``), so that
+    its module fixtures (servers, browsers, merges) are made once; run the tests at scale last, so that the
+    merged HPO held in memory does not slow the others' garbage collection."""
+    for item in items:
+        if "full_hpo" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.scale)
+            item.add_marker(pytest.mark.xdist_group("full-hpo"))
+        else:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    items.sort(key=lambda item: item.get_closest_marker("scale") is not None)
+
+
+@pytest.fixture(scope="session")
+def full_hpo() -> Path:
+    """The full HPO's path; the test is skipped, saying why in one line, when it is not beside the repository."""
+    if not FULL_HPO.is_file():
+        pytest.skip("the full HPO is not beside the repository (../shared/reference/hp.obo)")
+    return FULL_HPO
+
+
+@pytest.fixture(scope="session")
+def hpo_merge(onto, full_hpo):
+    """The packaged ontology merged into the full HPO (a ``kgtools.merge.MergeResult``), once per session:
+    read it, never change it."""
+    from kgtools import merge
+
+    return merge.merge(onto, [full_hpo])
+
+
+@pytest.fixture(scope="session")
+def hpo_merged_file(hpo_merge, tmp_path_factory):
+    """That merge written as RDF/XML, once per session; returns a function of the suffix (``"owl"``, ``"nt"``)."""
+    folder = tmp_path_factory.mktemp("hpo-merged")
+    written = {}
+
+    def path(suffix: str = "owl") -> Path:
+        if suffix not in written:
+            written[suffix] = folder / f"merged.{suffix}"
+            written[suffix].write_bytes(hpo_merge.serialize(suffix))
+        return written[suffix]
+
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,6 @@ from kgtools.external import read_triples
 from kgtools.mappings import validate_sssom
 
 SLICES = Path(__file__).parent / "data" / "merge"
-# The shared reference data lies beside the repository (never shipped with it).
-FULL_HPO = Path(__file__).resolve().parents[2] / "shared" / "reference" / "hp.obo"
 
 
 @pytest.fixture(scope="module")
@@ -303,20 +301,17 @@ def test_align_finds_the_hpo_terms_and_keeps_existing_mappings_apart(onto, tmp_p
 
 
 # ---------------------------------------------------------------- the full HPO
-@pytest.mark.skipif(not FULL_HPO.is_file(), reason=f"the full HPO ({FULL_HPO}) is not on this machine")
-def test_merge_with_the_full_hpo(onto, owlapi, tmp_path):
-    result = merging.merge(onto, [FULL_HPO])
-    assert_nothing_lost(onto, [FULL_HPO], result)
+def test_merge_with_the_full_hpo(onto, owlapi, full_hpo, hpo_merge, hpo_merged_file):
+    result = hpo_merge
+    assert_nothing_lost(onto, [full_hpo], result)
     assert result.report["prefix rewrites"] == {}
-    assert_kept_as_written(result, [FULL_HPO])  # every HPO triple is in the output as HPO wrote it
-    out = tmp_path / "merged.owl"
-    out.write_bytes(result.serialize("owl"))
-    merged, _ = owlapi.load(out)
-    hp_alone, _ = owlapi.load(FULL_HPO)
+    assert_kept_as_written(result, [full_hpo])  # every HPO triple is in the output as HPO wrote it
+    merged, _ = owlapi.load(hpo_merged_file("owl"))
+    hp_alone, _ = owlapi.load(full_hpo)
     assert len(owlapi.dl_violations(merged)) <= len(owlapi.dl_violations(hp_alone))
     outcome = merging.check(result)
     assert outcome["consistency"]["consistent"] and outcome["shapes"]["conforms"]
     assert ("CCUT:0001000", "HP:0025520") in {(u["project"], u["target"]) for u in result.report["terms unified"]}
-    aligned = align(onto, FULL_HPO)
+    aligned = align(onto, full_hpo)
     assert ("CCUT:0001000", "HP:0007618") in {(m.subject_id, m.object_id) for m in aligned.proposed}
     assert ("CCUT:0001000", "HP:0025520") in {(m.subject_id, m.object_id) for m in aligned.existing}

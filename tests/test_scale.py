@@ -6,18 +6,10 @@ from pathlib import Path
 
 import pytest
 
-FULL_HPO = Path(__file__).resolve().parents[2] / "shared" / "reference" / "hp.obo"
-
-pytestmark = pytest.mark.skipif(not FULL_HPO.is_file(), reason=f"the full HPO ({FULL_HPO}) is not beside the repository")
-
 
 @pytest.fixture(scope="module")
-def merged_owl(onto, tmp_path_factory):
-    from kgtools import merge
-
-    path = tmp_path_factory.mktemp("hpo") / "merged.owl"
-    path.write_bytes(merge.merge(onto, [FULL_HPO]).serialize("owl"))
-    return path
+def merged_owl(hpo_merged_file):
+    return hpo_merged_file("owl")
 
 
 @pytest.fixture(scope="module")

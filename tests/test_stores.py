@@ -9,7 +9,6 @@ answer). Row order is not compared: rows that tie on a query's ORDER BY keys may
 """
 
 import shlex
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +17,6 @@ from kgtools.remote import RemoteEngine
 
 GRAPH = "http://purl.obolibrary.org/obo/ccut.owl"
 HPO_GRAPH = "http://purl.obolibrary.org/obo/ccut-merged-hp.owl"
-FULL_HPO = Path(__file__).resolve().parents[2] / "shared" / "reference" / "hp.obo"
 
 
 def example_params(query) -> dict:
@@ -78,17 +76,14 @@ def test_the_examples_bind_other_values_than_the_defaults(onto):
     assert len(differ) >= 8
 
 
-@pytest.mark.skipif(not FULL_HPO.is_file(), reason="the full HPO (../shared/reference/hp.obo) is not beside the repository")
-def test_the_ontology_merged_into_the_full_hpo_pushed_and_queried(tmp_path, onto, virtuoso_store, oxigraph_store,
-                                                                  kgtools_process):
+def test_the_ontology_merged_into_the_full_hpo_pushed_and_queried(onto, full_hpo, hpo_merged_file, virtuoso_store,
+                                                                  oxigraph_store, kgtools_process):
     """About 334,000 triples into both servers in one command, in chunks; then every stored query
     (default parameters) answers the same on both servers (the statistics as the embedded Oxigraph
     store of the same file makes them)."""
     import pyoxigraph as ox
 
-    merged = tmp_path / "merged.nt"
-    done = kgtools_process("merge", str(FULL_HPO), "-o", str(merged), "--reason", "none")
-    assert done.returncode == 0, done.stderr
+    merged = hpo_merged_file("nt")
     store = ox.Store()
     store.bulk_load(path=str(merged), format=ox.RdfFormat.N_TRIPLES)
     done = kgtools_process("push", "-i", str(merged), "--graph", HPO_GRAPH, "--endpoint", virtuoso_store.store_url,
