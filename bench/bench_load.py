@@ -18,8 +18,8 @@ def main():
 
     from kgtools import provenance
     from kgtools.ontology import Ontology
-    from kgtools.reason import reason
-    from kgtools.validate import validate
+    from kgtools.checks.reason import reason
+    from kgtools.checks.validate import validate
 
     onto = Ontology.load()
     steps = {

@@ -22,11 +22,11 @@ def main():
     if not args.hpo.is_file():
         parser.error(f"{args.hpo}: no such file (give the full HPO with --hpo)")
 
-    from kgtools.external import read_triples
-    from kgtools.merge import _ontology_of, check, merge, project_module
+    from kgtools.exchange.external import read_triples
+    from kgtools.exchange.merge import _ontology_of, check, merge, project_module
     from kgtools.ontology import Ontology
-    from kgtools.reason import reason
-    from kgtools.validate import validate
+    from kgtools.checks.reason import reason
+    from kgtools.checks.validate import validate
 
     onto = Ontology.load()
     result = merge(onto, [args.hpo])

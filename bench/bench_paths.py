@@ -14,7 +14,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     repeat = parser.parse_args().repeat
 
-    from kgtools import paths, viz
+    from kgtools.graph import paths, viz
     from kgtools.ontology import Ontology
 
     onto = Ontology.load()

@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/bench_push.py [--hpo PATH/hp.obo] [--chunk-mib N]
 
 Merges the packaged ontology into the HPO (``kgtools merge``, no reasoning),
 starts both stores on free loopback ports with new databases (the test
-suite's helpers, ``tests/stores.py``), and times ``kgtools.remote.push`` of
+suite's helpers, ``tests/stores.py``), and times ``kgtools.sparql.remote.push`` of
 the merged triples into a named graph of each: triples per second, wall
 time. The floor, measured in the same run, is pyoxigraph's bulk loader
 reading the same N-Triples file into an in-memory store (no HTTP, no
@@ -34,7 +34,7 @@ def main():
     import pyoxigraph as ox
 
     import stores
-    from kgtools.remote import RemoteEngine, push, read_triples
+    from kgtools.sparql.remote import RemoteEngine, push, read_triples
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -67,7 +67,7 @@ def compare(name, path: Path, root: str, repeat: int) -> None:
 
 def stored_queries(repeat: int) -> None:
     from kgtools.ontology import Ontology
-    from kgtools.query import OxigraphEngine, RdflibEngine, bind_parameters, catalog
+    from kgtools.sparql.query import OxigraphEngine, RdflibEngine, bind_parameters, catalog
 
     onto = Ontology.load()
     engines = {"rdflib": RdflibEngine(onto.graph), "oxigraph": OxigraphEngine.from_ontology(onto)}

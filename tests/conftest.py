@@ -40,9 +40,9 @@ def full_hpo() -> Path:
 
 @pytest.fixture(scope="session")
 def hpo_merge(onto, full_hpo):
-    """The packaged ontology merged into the full HPO (a ``kgtools.merge.MergeResult``), once per session:
+    """The packaged ontology merged into the full HPO (a ``kgtools.exchange.merge.MergeResult``), once per session:
     read it, never change it."""
-    from kgtools import merge
+    from kgtools.exchange import merge
 
     return merge.merge(onto, [full_hpo])
 
@@ -72,7 +72,7 @@ def onto():
 @pytest.fixture(scope="session")
 def released(onto, tmp_path_factory):
     """The release files of the packaged ontology, written once per test session."""
-    from kgtools import release
+    from kgtools.exchange import release
 
     out = tmp_path_factory.mktemp("release")
     release.release(onto, out)

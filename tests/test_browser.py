@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kgtools.paths import project
-from kgtools.query import get_query
-from kgtools.viz import render
+from kgtools.graph.paths import project
+from kgtools.sparql.query import get_query
+from kgtools.graph.viz import render
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -166,7 +166,7 @@ def test_page_draws_searches_and_explains(page_file, browser, onto, tmp_path):
 def endpoint():
     import threading
 
-    from kgtools.serve import QueryService, make_server
+    from kgtools.sparql.serve import QueryService, make_server
 
     service = QueryService(workers=1)
     server = make_server(service, "127.0.0.1", 0)

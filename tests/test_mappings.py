@@ -2,7 +2,7 @@
 
 import shutil
 
-from kgtools import mappings
+from kgtools.exchange import mappings
 from kgtools.ontology import load_prefixes
 
 

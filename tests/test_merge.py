@@ -7,11 +7,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kgtools import merge as merging
-from kgtools.align import align, loose_key, normalise
+from kgtools.exchange import merge as merging
+from kgtools.exchange.align import align, loose_key, normalise
 from kgtools.errors import InputError
-from kgtools.external import read_triples
-from kgtools.mappings import validate_sssom
+from kgtools.exchange.external import read_triples
+from kgtools.exchange.mappings import validate_sssom
 
 SLICES = Path(__file__).parent / "data" / "merge"
 

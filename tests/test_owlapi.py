@@ -5,7 +5,7 @@ import re
 import pytest
 from rdflib import OWL, RDF, URIRef
 
-from kgtools import release
+from kgtools.exchange import release
 
 RDF_FILES = [f"calcinosis{variant}.{fmt}" for variant in release.VARIANTS for fmt in ("owl", "ttl")]
 

@@ -5,7 +5,7 @@ import networkx as nx
 import pytest
 
 from kgtools.ontology import Ontology
-from kgtools.paths import explain, find_paths, path_radius, project, project_around, project_near
+from kgtools.graph.paths import explain, find_paths, path_radius, project, project_around, project_near
 
 RENAL_FAILURE, CALCIPHYLAXIS = "CCUT:0003006", "CCUT:0001004"
 #: Ends whose neighbourhoods hold restrictions, unions (calciphylaxis has phenotype one of three signs), members of a
@@ -19,7 +19,7 @@ OPTIONS = [{}, {"relations": ["is a"]}, {"relations": ["has phenotype", "RO:0004
 @pytest.fixture(scope="module")
 def merged(onto, tmp_path_factory):
     """The packaged ontology merged into the HPO excerpt shipped with the package."""
-    from kgtools import merge
+    from kgtools.exchange import merge
     from kgtools.resources import example_path
 
     path = tmp_path_factory.mktemp("merged") / "merged.owl"

@@ -6,8 +6,8 @@ from click.testing import CliRunner
 
 from kgtools.cli import main
 from kgtools.errors import KgtoolsError
-from kgtools.query import OxigraphEngine, bind_parameters, catalog, get_query
-from kgtools.remote import GET_URL_LIMIT, RemoteEngine, push
+from kgtools.sparql.query import OxigraphEngine, bind_parameters, catalog, get_query
+from kgtools.sparql.remote import GET_URL_LIMIT, RemoteEngine, push
 from stores import free_ports
 
 GRAPH = "http://purl.obolibrary.org/obo/ccut.owl"
@@ -65,7 +65,7 @@ def test_injection_through_a_remote_parameter_stays_a_literal(pushed, onto):
 
 
 def test_push_reads_files_with_oxigraph_and_keeps_each_files_blank_nodes_apart(server, tmp_path):
-    from kgtools.remote import read_triples
+    from kgtools.sparql.remote import read_triples
 
     one, two = tmp_path / "one.nt", tmp_path / "two.nt"
     one.write_text('_:b <http://e/p> "one" .\n<http://e/a> <http://e/q> _:b .\n')
@@ -101,7 +101,7 @@ def test_push_in_small_chunks_keeps_blank_node_structures_whole(server, onto):
     """Chunks of 4 KiB: 2,865 triples in many requests, and the graph read back is the same graph,
     restrictions and union lists included (a blank node label means one node only within a request)."""
     from kgtools.ontology import rdflib_graph
-    from kgtools.release import isomorphic
+    from kgtools.exchange.release import isomorphic
 
     graph = "http://example.org/chunked"
     seen = []

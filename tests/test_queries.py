@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from kgtools.cli import main
 from kgtools.errors import UnknownTermError
 from kgtools.provenance import citations, read_source
-from kgtools.query import (OxigraphEngine, QueryError, RdflibEngine, RefusedError, bind_parameters, catalog,
+from kgtools.sparql.query import (OxigraphEngine, QueryError, RdflibEngine, RefusedError, bind_parameters, catalog,
                            check_read_only, get_query, insert_values, run_stored)
 
 CCUT = "http://purl.obolibrary.org/obo/CCUT_"
@@ -226,7 +226,7 @@ def test_differential_ranks_forms_by_matching_findings(ask):
     ["calcified nodule of the skin", "hypodermis"],
 ])
 def test_differential_agrees_with_the_graph_command(onto, ask, findings):
-    from kgtools.paths import differential, node_of, project
+    from kgtools.graph.paths import differential, node_of, project
 
     G = project(onto)
     graph_ranking = {form: len(asserted) for form, asserted, _ in differential(G, [node_of(onto, G, f) for f in findings])}
@@ -388,7 +388,7 @@ def test_typed_parameters_refuse_bad_values(onto):
 
 
 def test_iri_and_boolean_parameters_are_checked(onto):
-    from kgtools.query import parse_header
+    from kgtools.sparql.query import parse_header
 
     query = parse_header("# title: t\n# param: x (iri): an IRI\n# param: b (boolean, optional): a flag\n"
                          "SELECT ?s WHERE { ?s ?p ?x }", "t")

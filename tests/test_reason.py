@@ -8,7 +8,7 @@ import pytest
 from rdflib import OWL, RDF, Literal, URIRef
 
 from kgtools.ontology import Ontology
-from kgtools.reason import IS_INFERRED, reason
+from kgtools.checks.reason import IS_INFERRED, reason
 from kgtools.resources import ontology_path
 
 REASONING = Path(__file__).parent / "data" / "reasoning"

@@ -7,7 +7,7 @@ import pytest
 from obographs.model import GraphDocument
 from rdflib.compare import to_isomorphic
 
-from kgtools import release
+from kgtools.exchange import release
 from kgtools.ontology import parse_file
 from kgtools.provenance import EVIDENCE, HEDGE, SOURCE_LINE
 

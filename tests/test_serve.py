@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
 
-from kgtools.serve import QueryService, make_server
+from kgtools.sparql.serve import QueryService, make_server
 
 PREFIXES = """PREFIX obo: <http://purl.obolibrary.org/obo/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -405,7 +405,7 @@ def test_dataset_parameters_are_refused_not_ignored(endpoint):
 
 def test_a_repeated_request_is_answered_from_the_kept_answers_within_their_bound(monkeypatch):
     """The store does not change while served: a repeated query needs no worker; the kept answers stay bounded."""
-    from kgtools import workers
+    from kgtools.sparql import workers
 
     service = QueryService(workers=1, timeout=5)
     try:

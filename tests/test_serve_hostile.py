@@ -15,9 +15,9 @@ import urllib.parse
 
 import pytest
 
-from kgtools.query import OxigraphEngine, QueryError, RdflibEngine, RefusedError, get_query, parse_query
-from kgtools.serve import make_server
-from kgtools.workers import QueryService, isolate_network
+from kgtools.sparql.query import OxigraphEngine, QueryError, RdflibEngine, RefusedError, get_query, parse_query
+from kgtools.sparql.serve import make_server
+from kgtools.sparql.workers import QueryService, isolate_network
 
 #: Three unconstrained patterns over some 3,000 triples: about 10^10 solutions to count.
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -252,7 +252,7 @@ def test_every_worker_and_each_replacement_has_a_network_of_its_own():
     """The workers are forked from a keeper that left the network first: those that replace a killed one too."""
     import os
 
-    from kgtools.workers import QueryTimeout
+    from kgtools.sparql.workers import QueryTimeout
 
     def workers_of(pid):
         with open(f"/proc/{pid}/task/{pid}/children") as children:
@@ -389,7 +389,7 @@ def test_oversize_and_lying_bodies_do_not_move_the_servers_memory():
 
 
 def test_eight_largest_queries_at_once_stay_bounded():
-    from kgtools.serve import MAX_BODY
+    from kgtools.sparql.serve import MAX_BODY
 
     process, port = server_process()
     try:

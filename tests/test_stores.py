@@ -12,8 +12,8 @@ import shlex
 
 import pytest
 
-from kgtools.query import OxigraphEngine, RdflibEngine, bind_parameters, catalog, parse_params
-from kgtools.remote import RemoteEngine
+from kgtools.sparql.query import OxigraphEngine, RdflibEngine, bind_parameters, catalog, parse_params
+from kgtools.sparql.remote import RemoteEngine
 
 GRAPH = "http://purl.obolibrary.org/obo/ccut.owl"
 HPO_GRAPH = "http://purl.obolibrary.org/obo/ccut-merged-hp.owl"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kgtools.ontology import Ontology
-from kgtools.validate import validate
+from kgtools.checks.validate import validate
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 BASE = INVALID / "base.ttl"
@@ -93,7 +93,7 @@ def test_base_fixture_has_only_the_warnings_on_its_root(base_results):
 def test_every_rule_has_a_fixture():
     from rdflib import RDF, Namespace
 
-    from kgtools.validate import load_shapes
+    from kgtools.checks.validate import load_shapes
 
     sh = Namespace("http://www.w3.org/ns/shacl#")
     shapes = load_shapes()

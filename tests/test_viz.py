@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from kgtools.cli import main
-from kgtools.paths import project
-from kgtools.viz import STYLES, neighbourhood, page_data, render, run_dot, to_dot, to_mermaid, unions
+from kgtools.graph.paths import project
+from kgtools.graph.viz import STYLES, neighbourhood, page_data, render, run_dot, to_dot, to_mermaid, unions
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -145,7 +145,7 @@ def test_unions_are_alternatives_in_every_format(G):
 
 
 def test_focus_on_a_merged_ontology(tmp_path):
-    from kgtools import merge
+    from kgtools.exchange import merge
     from kgtools.ontology import Ontology
 
     merged = tmp_path / "merged.ttl"

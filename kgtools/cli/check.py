@@ -46,7 +46,7 @@ def validate(data, inputs, shapes, inference, source, fail_on, fmt, output):
     Exits 0 when the data conforms, 1 on violations (or warnings with
     --fail-on warning), 2 when a file cannot be read or parsed.
     """
-    from kgtools.validate import validate as run_validate
+    from kgtools.checks.validate import validate as run_validate
 
     report = run_validate(load_ontology(data + inputs), shapes=list(shapes) or None, inference=inference, source=source)
     if fmt == "turtle":
@@ -109,7 +109,7 @@ def reason(data, inputs, reasoner, fmt, output):
     Exits 0 when consistent with no unsatisfiable class, 1 otherwise, 2 when
     it cannot run (a bad file, or Java missing for HermiT and Pellet).
     """
-    from kgtools.reason import reason as run_reason
+    from kgtools.checks.reason import reason as run_reason
 
     report = run_reason(load_ontology(data + inputs), reasoner=reasoner)
     if output:

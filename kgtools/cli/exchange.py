@@ -33,7 +33,7 @@ def publish(inputs, output):
 
     Prints one line per step; exits 1 if any step's check failed.
     """
-    from kgtools.publish import publish as run_publish
+    from kgtools.exchange.publish import publish as run_publish
 
     console = make_console()
     onto = load_ontology(inputs)
@@ -58,7 +58,7 @@ def release(inputs, output):
     Example:
       kgtools release -o release
     """
-    from kgtools.release import release as write_release
+    from kgtools.exchange.release import release as write_release
 
     files = write_release(load_ontology(inputs), output)
     print_table(None, ["file", "bytes"], [[str(f), f.stat().st_size] for f in files])
@@ -77,7 +77,7 @@ def mappings(inputs, output, check):
       kgtools mappings -o mappings/calcinosis.sssom.tsv
       kgtools mappings --check
     """
-    from kgtools import mappings as sssom
+    from kgtools.exchange import mappings as sssom
 
     text = sssom.generate(load_ontology(inputs))
     if check:
@@ -113,8 +113,8 @@ def merge(others, inputs, output, unify, replace_iris, normalize_prefixes, repor
     Example:
       kgtools merge hp.obo -o merged.owl --report merge-report.json
     """
-    from kgtools.merge import check, output_format
-    from kgtools.merge import merge as run_merge
+    from kgtools.exchange.merge import check, output_format
+    from kgtools.exchange.merge import merge as run_merge
 
     if output:
         output_format(output)  # a bad extension is refused before any work
@@ -146,7 +146,7 @@ def align(other, inputs, output, include_existing):
     Example:
       kgtools align hp.obo -o proposed.sssom.tsv
     """
-    from kgtools.align import align as run_align
+    from kgtools.exchange.align import align as run_align
 
     result = run_align(load_ontology(inputs), other)
     write_or_print(result.sssom(include_existing), output)

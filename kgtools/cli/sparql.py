@@ -6,7 +6,7 @@ import click
 
 from kgtools.cli.options import URL, Seconds, command, format_option, input_option, load_ontology, output_option
 from kgtools.cli.output import make_console, print_json, print_table, progress_bar, write_or_print
-from kgtools.query import ENGINES, FORMATS as QUERY_FORMATS  # light: rdflib is imported only when a query runs
+from kgtools.sparql.query import ENGINES, FORMATS as QUERY_FORMATS  # light: rdflib is imported only when a query runs
 
 #: The commands of this family, as ``kgtools`` names them in its help.
 __all__ = ["list_queries", "query", "serve", "push"]
@@ -16,7 +16,7 @@ __all__ = ["list_queries", "query", "serve", "push"]
 @format_option("text", "json")
 def list_queries(fmt):
     """List the stored SPARQL queries with their descriptions and parameters."""
-    from kgtools.query import catalog
+    from kgtools.sparql.query import catalog
 
     stored = catalog()
     if fmt == "json":
@@ -57,8 +57,8 @@ def query(name, params, fmt, engine, store, endpoint, graph, inputs, output):
       kgtools query my-query.rq --engine rdflib
       kgtools query forms --endpoint http://host:8890/sparql --graph http://purl.obolibrary.org/obo/ccut.owl
     """
-    from kgtools import query as q
-    from kgtools.remote import open_engine
+    from kgtools.sparql import query as q
+    from kgtools.sparql.remote import open_engine
 
     onto = load_ontology(inputs, store)
     result = q.run_stored(onto, name, q.parse_params(params), open_engine(onto, engine, endpoint=endpoint, graph=graph))
@@ -92,7 +92,7 @@ def serve(host, port, store, timeout, max_rows, workers, inputs):
     GET /queries/NAME?k=v      a stored query with its parameters
     Updates, LOAD and SERVICE are refused (403); a query over --timeout is stopped (503).
     """
-    from kgtools.serve import QueryService, make_server
+    from kgtools.sparql.serve import QueryService, make_server
 
     service = QueryService(inputs, store, workers=workers, timeout=timeout, max_rows=max_rows)
     try:
@@ -122,8 +122,8 @@ def push(endpoints, graph, append, inputs):
       kgtools push -i merged.owl --graph http://purl.obolibrary.org/obo/ccut.owl \\
         --endpoint http://127.0.0.1:8890/sparql-graph-crud --endpoint http://127.0.0.1:7878/store
     """
-    from kgtools.remote import push as push_graph
-    from kgtools.remote import read_triples
+    from kgtools.sparql.remote import push as push_graph
+    from kgtools.sparql.remote import read_triples
 
     triples = read_triples(inputs)
     for endpoint in endpoints:

@@ -1,6 +1,6 @@
 """Path analysis: what connects the terms of the ontology, as a labelled directed graph.
 
-The graph is the projection of :mod:`kgtools.projection` (:func:`project`,
+The graph is the projection of :mod:`kgtools.graph.projection` (:func:`project`,
 or :func:`project_near` for the part of it around a few terms, which is all
 that a path or an explanation of at most a few steps can use): nodes are
 the named entities, keyed by CURIE; edges are the class axioms, restrictions,
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from kgtools.errors import InputError
 from kgtools.ontology import Ontology
 # The projection is this module's graph: its functions are part of the path analysis's API.
-from kgtools.projection import IS_A, add_details, project, project_near  # noqa: F401
+from kgtools.graph.projection import IS_A, add_details, project, project_near  # noqa: F401
 
 
 #: How each relation orients "what leads to what" for :func:`explain`: +1 the

@@ -23,7 +23,7 @@ subqueries: the same VALUES block gives the same answer everywhere.)
 
 Two engines run a query here: :class:`OxigraphEngine` (the default, an
 in-memory or on-disk :class:`pyoxigraph.Store`) and :class:`RdflibEngine`
-(the :class:`rdflib.Graph`); :class:`kgtools.remote.RemoteEngine` runs it on
+(the :class:`rdflib.Graph`); :class:`kgtools.sparql.remote.RemoteEngine` runs it on
 any SPARQL 1.1 endpoint. All return a :class:`Result`, written out in the standard SPARQL
 result formats by :func:`serialize_result`. Every engine is read-only:
 :func:`check_read_only` refuses SPARQL Update and ``SERVICE``.
@@ -275,7 +275,7 @@ def parse_query(text: str):
     >>> parse_query("SELECT * WHERE { # x\\rSERVICE <http://example.org/> { ?s ?p ?o }\\n }")
     Traceback (most recent call last):
     ...
-    kgtools.query.RefusedError: SERVICE is refused: queries run on this store only, never on other hosts
+    kgtools.sparql.query.RefusedError: SERVICE is refused: queries run on this store only, never on other hosts
     """
     import pyparsing
     from rdflib.plugins.sparql.algebra import translateQuery
@@ -359,7 +359,7 @@ def check_read_only(text: str) -> None:
     >>> check_read_only("DROP ALL")
     Traceback (most recent call last):
     ...
-    kgtools.query.RefusedError: SPARQL Update (DROP) is refused: this store is read-only
+    kgtools.sparql.query.RefusedError: SPARQL Update (DROP) is refused: this store is read-only
     """
     query_form(text)
 

@@ -35,7 +35,7 @@ import time
 import urllib.parse
 
 from kgtools.errors import InputError, KgtoolsError
-from kgtools.query import (ENGINES, MEDIA_TYPES, OxigraphEngine, RdflibEngine, Result, _as_lists, _take,
+from kgtools.sparql.query import (ENGINES, MEDIA_TYPES, OxigraphEngine, RdflibEngine, Result, _as_lists, _take,
                            check_read_only, insert_values, query_form)
 
 #: Longest URL sent with GET; a longer query goes in a POST form. Virtuoso reads

@@ -32,7 +32,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from kgtools.mappings import Mapping, to_sssom
+from kgtools.exchange.mappings import Mapping, to_sssom
 from kgtools.ontology import CCUT, OBOINOWL, Ontology
 
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -166,7 +166,7 @@ def align(onto: Ontology, other: str | Path) -> AlignResult:
     """
     from rdflib import URIRef
 
-    from kgtools.external import normalise_curie, read_triples
+    from kgtools.exchange.external import normalise_curie, read_triples
     from kgtools.ontology import converter
 
     conv = converter()

@@ -18,7 +18,7 @@ JSON-LD and RDF/XML for CONSTRUCT and DESCRIBE.
 Every way a query arrives takes one path: the body is read only up to
 :data:`MAX_BODY` bytes whatever ``Content-Length`` says (chunked bodies too),
 with a read timeout; then the query runs in a worker of
-:class:`~kgtools.workers.QueryService`, which refuses updates, ``LOAD`` and
+:class:`~kgtools.sparql.workers.QueryService`, which refuses updates, ``LOAD`` and
 ``SERVICE`` (403) on the parsed query, stops a query over the time limit
 (503), answers 503 with ``Retry-After`` at once when it is full, and refuses
 results over the row limit (413). ``default-graph-uri`` and
@@ -42,8 +42,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kgtools.errors import KgtoolsError, UnknownTermError
-from kgtools.query import MEDIA_TYPES, RefusedError, ResultTooLarge
-from kgtools.workers import Busy, NotAcceptable, QueryService, QueryTimeout
+from kgtools.sparql.query import MEDIA_TYPES, RefusedError, ResultTooLarge
+from kgtools.sparql.workers import Busy, NotAcceptable, QueryService, QueryTimeout
 
 #: Media types a client may ask for, and the formats that satisfy them, best first.
 _ACCEPTED = {media: [fmt] for fmt, media in MEDIA_TYPES.items()}
@@ -343,7 +343,7 @@ class _Handler(BaseHTTPRequestHandler):
         """The Service Description, in the RDF format the client accepts (Turtle by default)."""
         import pyoxigraph as ox
 
-        from kgtools.query import GRAPH_FORMATS
+        from kgtools.sparql.query import GRAPH_FORMATS
 
         endpoint = f"http://{self.headers.get('Host') or '%s:%d' % self.server.server_address[:2]}{path}"
         try:

@@ -1,6 +1,6 @@
 """Pictures of the ontology graph: an offline interactive HTML page, SVG, PNG, DOT, Mermaid, GraphML, GEXF.
 
-Every picture draws the graph of :func:`kgtools.paths.project`: nodes
+Every picture draws the graph of :func:`kgtools.graph.paths.project`: nodes
 coloured and shaped by kind (:data:`STYLES`), edges coloured by family of
 relation (:data:`RELATION_FAMILIES`) and named, qualified statements
 (hedged or rejected, not asserted) dashed, and each union (``A or B``) as
@@ -8,17 +8,17 @@ one edge to a small "or" junction, then one edge to each alternative
 (:func:`unions`).
 
 Graphviz draws the pictures. A small graph (a ``--focus``) is laid out by
-``dot``; the whole graph by :mod:`kgtools.overview` (columns by kind), with
+``dot``; the whole graph by :mod:`kgtools.graph.overview` (columns by kind), with
 Graphviz routing the edges around the pinned boxes. The HTML page embeds
 the same SVG; it is one file with its data, script and style inside (from
-``kgtools/viz_assets``): it needs no network, and its script pans, zooms,
+``kgtools/graph/viz_assets``): it needs no network, and its script pans, zooms,
 searches, shows the names of relations once they can be read, and shows
 what a click selects.
 
 Examples
 --------
 >>> from kgtools.ontology import Ontology
->>> from kgtools.paths import project
+>>> from kgtools.graph.paths import project
 >>> G = project(Ontology.load())
 >>> dot = to_dot(neighbourhood(G, "CCUT:0001004", depth=1))
 >>> dot.splitlines()[0]
@@ -71,7 +71,7 @@ def neighbourhood(G, node: str | None = None, depth: int = 1):
     Examples
     --------
     >>> from kgtools.ontology import Ontology
-    >>> from kgtools.paths import project
+    >>> from kgtools.graph.paths import project
     >>> G = project(Ontology.load())
     >>> neighbourhood(G, "CCUT:0001004", depth=1).number_of_nodes()
     10
@@ -125,7 +125,7 @@ RELATION_FAMILIES = (
     ("located in, part of", "#117733", ("disease has location", "located in", "part of", "adjacent to")),
 )
 _OTHER_RELATIONS = ("other relation", "#555555")
-#: Graphs with more nodes than this are drawn as the overview (:mod:`kgtools.overview`), smaller ones by ``dot``.
+#: Graphs with more nodes than this are drawn as the overview (:mod:`kgtools.graph.overview`), smaller ones by ``dot``.
 OVERVIEW_MIN_NODES = 40
 
 
@@ -150,7 +150,7 @@ def unions(G) -> list[dict]:
     Examples
     --------
     >>> from kgtools.ontology import Ontology
-    >>> from kgtools.paths import project
+    >>> from kgtools.graph.paths import project
     >>> found = unions(project(Ontology.load()))
     >>> [(u["subject"], u["relation"], len(u["edges"])) for u in found][:2]
     [('CCUT:0001004', 'has phenotype', 3), ('CCUT:0001004', 'has phenotype', 2)]
@@ -286,10 +286,10 @@ def _measure(dot: _Dot) -> dict:
 
 
 def _place_overview(G, dot: _Dot) -> None:
-    """Pin the nodes of ``dot`` where :func:`kgtools.overview.positions` puts them; route the edges around them."""
+    """Pin the nodes of ``dot`` where :func:`kgtools.graph.overview.positions` puts them; route the edges around them."""
     import html
 
-    from kgtools import overview
+    from kgtools.graph import overview
 
     text_only = _Dot()
     text_only.nodes = dot.nodes
@@ -348,7 +348,7 @@ def to_dot(G, title: str | None = None, edge_labels: bool = True) -> str:
     A union (``has phenotype some (bulla or ulceration)``) is one edge to a
     small "or" junction, then one edge to each alternative. Graphs of more
     than :data:`OVERVIEW_MIN_NODES` nodes are laid out as the overview
-    (columns by kind, :mod:`kgtools.overview`), smaller ones by ``dot``.
+    (columns by kind, :mod:`kgtools.graph.overview`), smaller ones by ``dot``.
     With a ``title``, the drawing has the title on top and a legend.
     ``edge_labels=False`` leaves the labels out (the colours still tell the
     relations apart).
@@ -462,7 +462,7 @@ def to_mermaid(G) -> str:
 def plain_copy(G):
     """A copy of ``G`` whose attributes are strings, numbers or booleans, as GraphML and GEXF need.
 
-    :func:`kgtools.paths.project` keeps lists (source lines, quotes,
+    :func:`kgtools.graph.paths.project` keeps lists (source lines, quotes,
     cross-references, the members of a union) as lists, for Python; networkx's
     ``write_graphml`` and ``write_gexf`` refuse them. Lists become
     ``"; "``-separated text and None the empty string.
@@ -480,7 +480,7 @@ def plain_copy(G):
 
     >>> import io
     >>> from kgtools.ontology import Ontology
-    >>> from kgtools.paths import project
+    >>> from kgtools.graph.paths import project
     >>> buffer = io.BytesIO()
     >>> nx.write_graphml(plain_copy(project(Ontology.load())), buffer)
     >>> nx.read_graphml(io.BytesIO(buffer.getvalue())).nodes["CCUT:0001004"]["xrefs"].split("; ")[0]
@@ -573,7 +573,7 @@ def page_data(G) -> dict:
     Examples
     --------
     >>> from kgtools.ontology import Ontology
-    >>> from kgtools.paths import project
+    >>> from kgtools.graph.paths import project
     >>> data = page_data(project(Ontology.load()))
     >>> node = [n for n in data["nodes"] if n["label"] == "calciphylaxis"][0]
     >>> node["curie"], node["kind"], node["id"].startswith("n")
@@ -603,15 +603,15 @@ def to_html(G, title: str = "Calcinosis cutis ontology") -> str:
     """A self-contained interactive page of the graph: works offline, from one file.
 
     Graphviz draws the graph as inline SVG (the overview of
-    :mod:`kgtools.overview` for a large graph), beside an HTML legend; the page's script
-    (``kgtools/viz_assets/viz.js``) pans, zooms, searches, and shows the
+    :mod:`kgtools.graph.overview` for a large graph), beside an HTML legend; the page's script
+    (``kgtools/graph/viz_assets/viz.js``) pans, zooms, searches, and shows the
     definition, CURIE, cross-references and cited source quotes of a
     clicked term.
 
     Examples
     --------
     >>> from kgtools.ontology import Ontology
-    >>> from kgtools.paths import project
+    >>> from kgtools.graph.paths import project
     >>> page = to_html(project(Ontology.load()))
     >>> page.count('class="node term"') > 70, "http" in page.split("<script")[-1].split("</script>")[0]
     (True, False)

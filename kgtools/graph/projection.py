@@ -70,7 +70,7 @@ def project(onto: Ontology, relations=None, hedged: bool = True, details: bool =
 
     Some attributes are lists (``lines``, ``quotes``, ``union_of``; ``xrefs``
     and ``synonyms`` of nodes), which GraphML and GEXF cannot hold: write
-    :func:`kgtools.viz.plain_copy` of the graph to those formats.
+    :func:`kgtools.graph.viz.plain_copy` of the graph to those formats.
 
     Examples
     --------
@@ -87,7 +87,7 @@ def project(onto: Ontology, relations=None, hedged: bool = True, details: bool =
     >>> G.edges["CCUT:0001004", "CCUT:0005004", "has phenotype"]["union_of"]
     ['CCUT:0005004', 'CCUT:0005005', 'CCUT:0005006']
     >>> import io, networkx as nx
-    >>> from kgtools.viz import plain_copy
+    >>> from kgtools.graph.viz import plain_copy
     >>> nx.write_graphml(plain_copy(G), io.BytesIO())
     """
     import pyoxigraph as ox

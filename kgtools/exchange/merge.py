@@ -1,7 +1,7 @@
 """Merge the ontology into larger ontologies (HPO, MONDO, DOID, UBERON), with a report.
 
 Inputs are OWL (RDF/XML, Turtle, N-Triples) or OBO, read by
-:func:`kgtools.external.read_triples`. The merge works on Oxigraph triples,
+:func:`kgtools.exchange.external.read_triples`. The merge works on Oxigraph triples,
 not an rdflib graph, so that the full HPO (330,000 triples) merges in seconds:
 
 1. every input is read, each file's blank nodes kept apart;
@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kgtools.align import normalise
+from kgtools.exchange.align import normalise
 from kgtools.errors import InputError
-from kgtools.external import normalise_curie, read_triples
+from kgtools.exchange.external import normalise_curie, read_triples
 from kgtools.ontology import CCUT, OBO, OBOINOWL, Ontology, load_prefixes
 
 UNIFY = ("exact", "none")
@@ -254,7 +254,7 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
     """
     import pyoxigraph as ox
 
-    from kgtools.mappings import xref_mappings
+    from kgtools.exchange.mappings import xref_mappings
     from kgtools.ontology import converter
     from kgtools.serialize import missing_declarations
 
@@ -492,7 +492,7 @@ def check(result: MergeResult, scope: str = "module", shapes: bool = True) -> di
     >>> outcome["consistency"]["consistent"], outcome["consistency"]["unsatisfiable"]
     (True, [])
     """
-    from kgtools.reason import reason
+    from kgtools.checks.reason import reason
 
     if scope not in ("module", "full"):
         raise InputError(f"unknown reasoning scope {scope!r} (expected module or full)")
@@ -502,7 +502,7 @@ def check(result: MergeResult, scope: str = "module", shapes: bool = True) -> di
                                "consistent": report.consistent, "unsatisfiable": report.unsatisfiable,
                                "seconds": round(report.seconds, 1)}}
     if shapes:
-        from kgtools.validate import validate
+        from kgtools.checks.validate import validate
 
         onto = _ontology_of(module)
         # A violation is the project's when its focus is a project term or an axiom about one.

@@ -63,7 +63,7 @@ def export_step(onto: Ontology, out: Path) -> StepResult:
 
 def validate_step(onto: Ontology, out: Path) -> StepResult:
     """Validate against the packaged SHACL shapes; write the report to validation.ttl. Fails on a violation."""
-    from kgtools.validate import validate
+    from kgtools.checks.validate import validate
 
     report = validate(onto)
     path = write_atomic(out / "validation.ttl", report.graph.serialize(format="turtle"))
@@ -72,7 +72,7 @@ def validate_step(onto: Ontology, out: Path) -> StepResult:
 
 def reason_step(onto: Ontology, out: Path) -> StepResult:
     """Classify with HermiT; write what it inferred to inferred.ttl. Fails when inconsistent or unsatisfiable."""
-    from kgtools.reason import reason
+    from kgtools.checks.reason import reason
 
     report = reason(onto, "hermit")
     path = write_atomic(out / "inferred.ttl", report.graph.serialize(format="turtle"))
@@ -85,7 +85,7 @@ def queries_step(onto: Ontology, out: Path) -> StepResult:
     SELECT answers as CSV, ASK answers as SPARQL JSON, CONSTRUCT answers as
     Turtle. Fails when a query fails or a SELECT finds nothing.
     """
-    from kgtools.query import OxigraphEngine, QueryError, catalog, run_stored, serialize_result
+    from kgtools.sparql.query import OxigraphEngine, QueryError, catalog, run_stored, serialize_result
 
     folder = out / "queries"
     folder.mkdir(exist_ok=True)
@@ -109,8 +109,8 @@ def queries_step(onto: Ontology, out: Path) -> StepResult:
 
 def pictures_step(onto: Ontology, out: Path) -> StepResult:
     """Draw the whole graph: the interactive page, SVG, Mermaid and GraphML (graph.html, .svg, .mmd, .graphml)."""
-    from kgtools.paths import project
-    from kgtools.viz import render
+    from kgtools.graph.paths import project
+    from kgtools.graph.viz import render
 
     graph = project(onto)
     title = onto.metadata().get("title") or "Ontology graph"
@@ -128,7 +128,7 @@ def release_step(onto: Ontology, out: Path) -> StepResult:
     """
     import fastobo
 
-    from kgtools.release import release
+    from kgtools.exchange.release import release
 
     files = tuple(release(onto, out / "release"))
     broken = []
@@ -144,7 +144,8 @@ def release_step(onto: Ontology, out: Path) -> StepResult:
 
 def mappings_step(onto: Ontology, out: Path) -> StepResult:
     """Write the SSSOM mapping set; fails when the packaged ontology's set differs from mappings/calcinosis.sssom.tsv."""
-    from kgtools import mappings, resources
+    from kgtools.exchange import mappings
+    from kgtools import resources
 
     text = mappings.generate(onto)
     path = write_atomic(out / "calcinosis.sssom.tsv", text)

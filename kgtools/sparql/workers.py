@@ -30,7 +30,7 @@ Capacity, and how a cheap query stays fast beside runaways:
 
 The keeper and its workers run without network access where Linux allows
 it (their own empty network namespace): a second wall behind the read-only
-check of :func:`kgtools.query.parse_query`, so no query can make Oxigraph
+check of :func:`kgtools.sparql.query.parse_query`, so no query can make Oxigraph
 open a connection, whatever its parser accepts.
 
 Examples
@@ -56,7 +56,7 @@ from pathlib import Path
 
 from kgtools import resources, store as stores
 from kgtools.errors import InputError, KgtoolsError
-from kgtools.query import (GRAPH_FORMATS, QueryError, RefusedError, ResultTooLarge, bind_parameters, catalog,
+from kgtools.sparql.query import (GRAPH_FORMATS, QueryError, RefusedError, ResultTooLarge, bind_parameters, catalog,
                            check_read_only)
 
 #: Seconds a query may run before it counts against the ``workers`` that may run long.
@@ -120,7 +120,7 @@ def _keeper_main(conn, paths: list[Path]) -> None:
     import pyoxigraph as ox
 
     from kgtools.ontology import refuse_empty  # and Ontology, loaded once here for every worker forked after
-    from kgtools.query import serialize_result  # noqa: F401 -- the same
+    from kgtools.sparql.query import serialize_result  # noqa: F401 -- the same
 
     check_read_only("ASK {}")  # the SPARQL parser loads now, once for every worker
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended workers are reaped by the kernel
@@ -173,7 +173,7 @@ def _worker_main(conn, graph, location: str | None) -> None:
     import pyoxigraph as ox
 
     from kgtools.ontology import Ontology
-    from kgtools.query import OxigraphEngine, serialize_result
+    from kgtools.sparql.query import OxigraphEngine, serialize_result
 
     try:
         engine = OxigraphEngine(graph if location is None else ox.Store.read_only(location))
@@ -216,7 +216,7 @@ class _Keeper:
     """The keeper process (:func:`_keeper_main`), started at once: it loads its libraries while this
     process finds the store; :meth:`start` then tells it where the store is and waits for it to be ready.
 
-    A new interpreter (``python -m kgtools.workers``), neither a fork of this process, which may run
+    A new interpreter (``python -m kgtools.sparql.workers``), neither a fork of this process, which may run
     threads, nor a multiprocessing child, which would import this program's main module first.
     """
 
@@ -228,7 +228,7 @@ class _Keeper:
         ours, theirs = socket.socketpair()
         with theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "kgtools.workers", str(theirs.fileno()), *map(str, paths)],
+                [sys.executable, "-m", "kgtools.sparql.workers", str(theirs.fileno()), *map(str, paths)],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         self.conn = multiprocessing.connection.Connection(ours.detach())
         self._lock = threading.Lock()  # one request at a time on the keeper's connection
@@ -336,7 +336,7 @@ class QueryService:
     >>> service.run("DROP ALL")
     Traceback (most recent call last):
     ...
-    kgtools.query.RefusedError: SPARQL Update (DROP) is refused: this store is read-only
+    kgtools.sparql.query.RefusedError: SPARQL Update (DROP) is refused: this store is read-only
     >>> service.close()
     """
 
@@ -485,7 +485,7 @@ class QueryService:
     def run(self, text: str, bindings: dict | None = None, formats: list[str] | None = None) -> tuple[str, bytes]:
         """Run a query in a worker; return the chosen format and the serialised result.
 
-        The worker checks the query (:func:`kgtools.query.check_read_only`)
+        The worker checks the query (:func:`kgtools.sparql.query.check_read_only`)
         and runs it. Raises :class:`RefusedError` for updates and SERVICE,
         :class:`QueryTimeout` when the query overruns (its worker is
         replaced), :class:`Busy` when no worker can take it,
@@ -581,7 +581,7 @@ class QueryService:
 
 
 if __name__ == "__main__":
-    # The keeper: ``python -m kgtools.workers FD FILE...``, started by QueryService.
+    # The keeper: ``python -m kgtools.sparql.workers FD FILE...``, started by QueryService.
     import sys
 
     _keeper_main(multiprocessing.connection.Connection(int(sys.argv[1])), [Path(p) for p in sys.argv[2:]])
