@@ -14,26 +14,26 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     repeat = parser.parse_args().repeat
 
-    from kgtools.graph import paths, viz
+    from kgtools.graph import analysis, viz
     from kgtools.ontology import Ontology
 
     onto = Ontology.load()
-    G = paths.project(onto)
+    G = analysis.project(onto)
     renal_failure, calciphylaxis = "CCUT:0003006", "CCUT:0001004"
     steps = {
-        "project the ontology into NetworkX": lambda: paths.project(Ontology(onto.graph)),
-        "shortest path renal failure -> calciphylaxis": lambda: paths.find_paths(G, renal_failure, calciphylaxis),
-        "all paths of at most 6 steps": lambda: paths.find_paths(G, renal_failure, calciphylaxis, max_len=6, all_paths=True),
-        "all paths of at most 8 steps": lambda: paths.find_paths(G, renal_failure, calciphylaxis, max_len=8, all_paths=True),
-        "explain calciphylaxis": lambda: paths.explain(G, calciphylaxis),
-        "betweenness centrality": lambda: paths.central(G, "betweenness"),
+        "project the ontology into NetworkX": lambda: analysis.project(Ontology(onto.graph)),
+        "shortest path renal failure -> calciphylaxis": lambda: analysis.find_paths(G, renal_failure, calciphylaxis),
+        "all paths of at most 6 steps": lambda: analysis.find_paths(G, renal_failure, calciphylaxis, max_len=6, all_paths=True),
+        "all paths of at most 8 steps": lambda: analysis.find_paths(G, renal_failure, calciphylaxis, max_len=8, all_paths=True),
+        "explain calciphylaxis": lambda: analysis.explain(G, calciphylaxis),
+        "betweenness centrality": lambda: analysis.central(G, "betweenness"),
         "HTML page (Graphviz layout included)": lambda: viz.render(G, "html"),
         "SVG": lambda: viz.render(G, "svg"),
     }
     print(f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges; median of {repeat} runs")
     print_steps(steps, repeat)
-    print("paths of at most 6 / 8 steps:", len(paths.find_paths(G, renal_failure, calciphylaxis, max_len=6, all_paths=True)),
-          "/", len(paths.find_paths(G, renal_failure, calciphylaxis, max_len=8, all_paths=True)))
+    print("paths of at most 6 / 8 steps:", len(analysis.find_paths(G, renal_failure, calciphylaxis, max_len=6, all_paths=True)),
+          "/", len(analysis.find_paths(G, renal_failure, calciphylaxis, max_len=8, all_paths=True)))
 
 
 if __name__ == "__main__":

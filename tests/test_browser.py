@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kgtools.graph.paths import project
+from kgtools.graph.analysis import project
 from kgtools.sparql.query import get_query
 from kgtools.graph.viz import render
 

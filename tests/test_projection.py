@@ -5,7 +5,7 @@ import networkx as nx
 import pytest
 
 from kgtools.ontology import Ontology
-from kgtools.graph.paths import explain, find_paths, path_radius, project, project_around, project_near
+from kgtools.graph.analysis import explain, find_paths, path_radius, project, project_around, project_near
 
 RENAL_FAILURE, CALCIPHYLAXIS = "CCUT:0003006", "CCUT:0001004"
 #: Ends whose neighbourhoods hold restrictions, unions (calciphylaxis has phenotype one of three signs), members of a

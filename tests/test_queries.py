@@ -226,7 +226,7 @@ def test_differential_ranks_forms_by_matching_findings(ask):
     ["calcified nodule of the skin", "hypodermis"],
 ])
 def test_differential_agrees_with_the_graph_command(onto, ask, findings):
-    from kgtools.graph.paths import differential, node_of, project
+    from kgtools.graph.analysis import differential, node_of, project
 
     G = project(onto)
     graph_ranking = {form: len(asserted) for form, asserted, _ in differential(G, [node_of(onto, G, f) for f in findings])}

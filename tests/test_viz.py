@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kgtools.cli import main
-from kgtools.graph.paths import project
+from kgtools.graph.analysis import project
 from kgtools.graph.viz import STYLES, neighbourhood, page_data, render, run_dot, to_dot, to_mermaid, unions
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")

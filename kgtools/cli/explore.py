@@ -22,7 +22,7 @@ relations_option = click.option(
 def _graph(inputs, relations=(), hedged: bool = True, details: bool = False):
     """The loaded ontology and its projection into a labelled NetworkX graph (definitions, synonyms and xrefs
     of the nodes only with ``details``)."""
-    from kgtools.graph.paths import project
+    from kgtools.graph.analysis import project
 
     onto = load_ontology(inputs)
     names = [name.strip() for value in relations for name in value.split(",") if name.strip()]
@@ -31,7 +31,7 @@ def _graph(inputs, relations=(), hedged: bool = True, details: bool = False):
 
 def _graph_around(inputs, terms, radius: int, relations=(), hedged: bool = True):
     """The loaded ontology, the part of its projection within ``radius`` steps of ``terms``, and their nodes."""
-    from kgtools.graph.paths import project_around
+    from kgtools.graph.analysis import project_around
 
     onto = load_ontology(inputs)
     names = [name.strip() for value in relations for name in value.split(",") if name.strip()]
@@ -64,7 +64,7 @@ def paths(source, target, max_len, all_paths, relations, directed, asserted_only
       kgtools paths "renal failure" calciphylaxis --all --max-len 5
       kgtools paths hypercalcemia calciphylaxis -r "causes or contributes to condition,is a,disease has basis in"
     """
-    from kgtools.graph.paths import find_paths, path_radius
+    from kgtools.graph.analysis import find_paths, path_radius
 
     onto, G, (start, end) = _graph_around(inputs, [source, target], path_radius(max_len), relations,
                                           hedged=not asserted_only)
@@ -100,7 +100,7 @@ def explain(term, max_len, cite, inputs, fmt):
       kgtools explain calciphylaxis
       kgtools explain "metastatic calcification" --cite
     """
-    from kgtools.graph.paths import explain as run_explain
+    from kgtools.graph.analysis import explain as run_explain
 
     onto, G, (node,) = _graph_around(inputs, [term], max_len)
     found = run_explain(G, node, max_len=max_len)
@@ -132,7 +132,7 @@ def neighbors(term, depth, relations, inputs, fmt):
       kgtools neighbors calciphylaxis
       kgtools neighbors "metastatic calcification" --depth 2
     """
-    from kgtools.graph.paths import neighbors as run_neighbors, node_of
+    from kgtools.graph.analysis import neighbors as run_neighbors, node_of
 
     onto, G = _graph(inputs, relations)
     found = run_neighbors(G, node_of(onto, G, term), depth)
@@ -159,7 +159,7 @@ def central(measure, top, relations, inputs, fmt):
     Examples:
       kgtools central --measure betweenness
     """
-    from kgtools.graph.paths import central as run_central
+    from kgtools.graph.analysis import central as run_central
 
     _, G = _graph(inputs, relations)
     ranked = run_central(G, measure, top or None)
@@ -186,7 +186,7 @@ def differential(findings, inputs, fmt):
       kgtools differential "panniculitis-like lesion" "calcium deposit"
       kgtools differential hypodermis ulceration --format json
     """
-    from kgtools.graph.paths import differential as run_differential, node_of
+    from kgtools.graph.analysis import differential as run_differential, node_of
 
     onto, G = _graph(inputs)
     ranked = run_differential(G, [node_of(onto, G, f) for f in findings])
@@ -194,7 +194,7 @@ def differential(findings, inputs, fmt):
         return print_json([{"form": {"curie": f, "label": G.nodes[f]["label"]}, "matched": len(asserted),
                         "of": len(findings), "matches": [m.as_dict(G) for m in asserted],
                         "hedged_matches": [m.as_dict(G) for m in hedged]} for f, asserted, hedged in ranked])
-    from kgtools.graph.paths import citation_text
+    from kgtools.graph.analysis import citation_text
 
     for rank, (form, asserted, hedged) in enumerate(ranked, start=1):
         click.echo(f"{rank}. {G.nodes[form]['label']} ({form}): {len(asserted)} of {len(findings)}")

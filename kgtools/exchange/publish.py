@@ -109,7 +109,7 @@ def queries_step(onto: Ontology, out: Path) -> StepResult:
 
 def pictures_step(onto: Ontology, out: Path) -> StepResult:
     """Draw the whole graph: the interactive page, SVG, Mermaid and GraphML (graph.html, .svg, .mmd, .graphml)."""
-    from kgtools.graph.paths import project
+    from kgtools.graph.analysis import project
     from kgtools.graph.viz import render
 
     graph = project(onto)

@@ -1,6 +1,6 @@
 """Pictures of the ontology graph: an offline interactive HTML page, SVG, PNG, DOT, Mermaid, GraphML, GEXF.
 
-Every picture draws the graph of :func:`kgtools.graph.paths.project`: nodes
+Every picture draws the graph of :func:`kgtools.graph.analysis.project`: nodes
 coloured and shaped by kind (:data:`STYLES`), edges coloured by family of
 relation (:data:`RELATION_FAMILIES`) and named, qualified statements
 (hedged or rejected, not asserted) dashed, and each union (``A or B``) as
@@ -18,7 +18,7 @@ what a click selects.
 Examples
 --------
 >>> from kgtools.ontology import Ontology
->>> from kgtools.graph.paths import project
+>>> from kgtools.graph.analysis import project
 >>> G = project(Ontology.load())
 >>> dot = to_dot(neighbourhood(G, "CCUT:0001004", depth=1))
 >>> dot.splitlines()[0]
@@ -71,7 +71,7 @@ def neighbourhood(G, node: str | None = None, depth: int = 1):
     Examples
     --------
     >>> from kgtools.ontology import Ontology
-    >>> from kgtools.graph.paths import project
+    >>> from kgtools.graph.analysis import project
     >>> G = project(Ontology.load())
     >>> neighbourhood(G, "CCUT:0001004", depth=1).number_of_nodes()
     10
@@ -150,7 +150,7 @@ def unions(G) -> list[dict]:
     Examples
     --------
     >>> from kgtools.ontology import Ontology
-    >>> from kgtools.graph.paths import project
+    >>> from kgtools.graph.analysis import project
     >>> found = unions(project(Ontology.load()))
     >>> [(u["subject"], u["relation"], len(u["edges"])) for u in found][:2]
     [('CCUT:0001004', 'has phenotype', 3), ('CCUT:0001004', 'has phenotype', 2)]
@@ -462,7 +462,7 @@ def to_mermaid(G) -> str:
 def plain_copy(G):
     """A copy of ``G`` whose attributes are strings, numbers or booleans, as GraphML and GEXF need.
 
-    :func:`kgtools.graph.paths.project` keeps lists (source lines, quotes,
+    :func:`kgtools.graph.analysis.project` keeps lists (source lines, quotes,
     cross-references, the members of a union) as lists, for Python; networkx's
     ``write_graphml`` and ``write_gexf`` refuse them. Lists become
     ``"; "``-separated text and None the empty string.
@@ -480,7 +480,7 @@ def plain_copy(G):
 
     >>> import io
     >>> from kgtools.ontology import Ontology
-    >>> from kgtools.graph.paths import project
+    >>> from kgtools.graph.analysis import project
     >>> buffer = io.BytesIO()
     >>> nx.write_graphml(plain_copy(project(Ontology.load())), buffer)
     >>> nx.read_graphml(io.BytesIO(buffer.getvalue())).nodes["CCUT:0001004"]["xrefs"].split("; ")[0]
@@ -573,7 +573,7 @@ def page_data(G) -> dict:
     Examples
     --------
     >>> from kgtools.ontology import Ontology
-    >>> from kgtools.graph.paths import project
+    >>> from kgtools.graph.analysis import project
     >>> data = page_data(project(Ontology.load()))
     >>> node = [n for n in data["nodes"] if n["label"] == "calciphylaxis"][0]
     >>> node["curie"], node["kind"], node["id"].startswith("n")
@@ -611,7 +611,7 @@ def to_html(G, title: str = "Calcinosis cutis ontology") -> str:
     Examples
     --------
     >>> from kgtools.ontology import Ontology
-    >>> from kgtools.graph.paths import project
+    >>> from kgtools.graph.analysis import project
     >>> page = to_html(project(Ontology.load()))
     >>> page.count('class="node term"') > 70, "http" in page.split("<script")[-1].split("</script>")[0]
     (True, False)

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from kgtools.cli import main
 from kgtools.errors import InputError
 from kgtools.ontology import Ontology
-from kgtools.graph.paths import central, differential, explain, find_paths, neighbors, project
+from kgtools.graph.analysis import central, differential, explain, find_paths, neighbors, project
 
 RENAL_FAILURE, CALCIPHYLAXIS = "CCUT:0003006", "CCUT:0001004"
 
