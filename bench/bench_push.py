@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/bench_push.py [--hpo PATH/hp.obo] [--chunk-mib N]
 
 Merges the packaged ontology into the HPO (``kgtools merge``, no reasoning),
 starts both stores on free loopback ports with new databases (the test
-suite's helpers, ``tests/stores.py``), and times ``kgtools.sparql.remote.push`` of
+suite's helpers, ``tests/triple_stores.py``), and times ``kgtools.sparql.remote.push`` of
 the merged triples into a named graph of each: triples per second, wall
 time. The floor, measured in the same run, is pyoxigraph's bulk loader
 reading the same N-Triples file into an in-memory store (no HTTP, no
@@ -33,7 +33,7 @@ def main():
 
     import pyoxigraph as ox
 
-    import stores
+    import triple_stores
     from kgtools.sparql.remote import RemoteEngine, push, read_triples
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -51,7 +51,7 @@ def main():
         print(f"{len(triples):,} triples; chunks of {args.chunk_mib:g} MiB; Python {sys.version.split()[0]}")
         print(f"  {'pyoxigraph bulk_load (floor)':<34} {floor_seconds:7.1f} s  {len(floor) / floor_seconds:10,.0f} triples/s")
         print(f"  {'read the file for push (Oxigraph)':<34} {read_seconds:7.1f} s")
-        for name, start_store in (("virtuoso", stores.start_virtuoso), ("oxigraph server", stores.start_oxigraph)):
+        for name, start_store in (("virtuoso", triple_stores.start_virtuoso), ("oxigraph server", triple_stores.start_oxigraph)):
             folder = tmp / name.replace(" ", "-")
             folder.mkdir()
             store = start_store(folder)

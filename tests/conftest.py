@@ -92,11 +92,11 @@ def kgtools_process():
 @pytest.fixture(scope="session")
 def oxigraph_store(tmp_path_factory):
     """An Oxigraph server on a free loopback port (on-disk store), for the whole session; stopped at the end."""
-    import stores
+    import triple_stores
 
-    if not stores.oxigraph_binary():
+    if not triple_stores.oxigraph_binary():
         pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
-    store = stores.start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    store = triple_stores.start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
     yield store
     store.stop()
 
@@ -109,14 +109,14 @@ def virtuoso_store(tmp_path_factory):
     """
     import os
 
-    import stores
+    import triple_stores
 
-    if not stores.virtuoso_binaries():
+    if not triple_stores.virtuoso_binaries():
         message = "Virtuoso is not installed (virtuoso-opensource-7-bin; run scripts/system-deps.sh as root)"
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(message)
         pytest.skip(message)
-    store = stores.start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    store = triple_stores.start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
     yield store
     store.stop()
 

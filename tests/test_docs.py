@@ -126,7 +126,7 @@ def workdir(workspace, tmp_path, monkeypatch) -> Path:
 
 def store_addresses(text: str, request) -> dict[str, str]:
     """For each store address a command line names, the address of the test server standing in for it
-    (the servers are the session's, started once; a missing server skips the line, as in tests/stores.py)."""
+    (the servers are the session's, started once; a missing server skips the line, as in tests/triple_stores.py)."""
     return {address: re.sub(r"^https?://([^/]+).*$", r"\1", request.getfixturevalue(fixture).store_url)
             for address, fixture in STORES.items() if address in text}
 

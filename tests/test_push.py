@@ -8,7 +8,7 @@ from kgtools.cli import main
 from kgtools.errors import KgtoolsError
 from kgtools.sparql.query import OxigraphEngine, bind_parameters, catalog, get_query
 from kgtools.sparql.remote import GET_URL_LIMIT, RemoteEngine, push
-from stores import free_ports
+from triple_stores import free_ports
 
 GRAPH = "http://purl.obolibrary.org/obo/ccut.owl"
 
