@@ -25,7 +25,7 @@ run: system-deps $(BIN)/kgtools
 	$(BIN)/kgtools publish -o out
 
 # The tests spread over the cores; the tests of one module share a worker, and so its servers and browsers.
-PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile
 
 test: system-deps $(BIN)/kgtools
 	$(PYTEST) -m "not scale"

@@ -4,7 +4,8 @@ as a process; the triple stores and OWLAPI; the full HPO and the ontology merged
 Two tiers (markers registered in pyproject.toml): ``make test`` runs ``pytest -m "not scale"``, everything on the
 project's own data with the real engines; ``make test-all`` runs everything. A test that asks for the full HPO
 (the ``full_hpo`` fixture, directly or through another fixture) is marked ``scale`` here, so it cannot be left out
-of the marker by mistake, and is grouped onto one pytest-xdist worker, where the merge is made once.
+of the marker by mistake. With pytest-xdist (``-n auto --dist loadfile``) each module runs on one worker, so its
+module fixtures (servers, browsers) are made once; the session fixtures once per worker.
 """
 
 import subprocess
@@ -18,15 +19,10 @@ FULL_HPO = Path(__file__).resolve().parents[2] / "shared" / "reference" / "hp.ob
 
 
 def pytest_collection_modifyitems(items):
-    """Mark the tests at scale; keep each module's tests on one pytest-xdist worker (``--dist loadgroup``), so that
-    its module fixtures (servers, browsers, merges) are made once; run the tests at scale last, so that the
-    merged HPO held in memory does not slow the others' garbage collection."""
+    """Mark the tests at scale, and run them last: a run answers on the project's own data first."""
     for item in items:
         if "full_hpo" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.scale)
-            item.add_marker(pytest.mark.xdist_group("full-hpo"))
-        else:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     items.sort(key=lambda item: item.get_closest_marker("scale") is not None)
 
 
