@@ -364,6 +364,32 @@ def check_read_only(text: str) -> None:
     query_form(text)
 
 
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def may_hold_service(text: str) -> bool:
+    """Whether a query could hold a ``SERVICE`` clause: the word appears in it, in any case, once its
+    ``\\u``/``\\U`` escapes are read (SPARQL reads them before anything else).
+
+    A necessary condition only, never a verdict: a query without the word
+    cannot call another host, and one with it (in a string or a comment,
+    maybe) is decided on its parsed structure by :func:`check_read_only`.
+    So the common query pays a scan of its text, not a second parse.
+
+    Examples
+    --------
+    >>> may_hold_service("SELECT * WHERE { ?s ?p ?o }")
+    False
+    >>> may_hold_service("SELECT * WHERE { \\u0053ervice <http://e/> { ?s ?p ?o } }")
+    True
+    """
+    def read(match):
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code < 0x110000 else match.group(0)
+
+    return "service" in _ESCAPE.sub(read, text).lower()
+
+
 _MARKER = re.compile(r"^[ \t]*#[ \t]*@parameters[ \t]*$", re.M)
 
 
@@ -387,14 +413,14 @@ def insert_values(text: str, values: dict[str, list]) -> str:
     if marker:
         # The query says where its parameters belong (inside a subquery, say).
         return f"{text[:marker.start()]}{block}{text[marker.end():]}"
-    form = query_form(text)
     brace = None
     for word, position in _keywords(text):
         if word == "WHERE":
             brace = text.index("{", position)
             break
-    if brace is None and form in ("SELECT", "ASK"):
-        # "WHERE" is optional: the first brace of the code then opens the pattern.
+    if brace is None:
+        # "WHERE" is optional in SELECT, ASK and DESCRIBE (never in CONSTRUCT): the first brace of the code
+        # then opens the pattern.
         for start, end in _code_spans(text):
             found = text.find("{", start, end)
             if found >= 0:
@@ -630,6 +656,28 @@ def table(result: Result, curie=None) -> tuple[list[str], list[list[str]]]:
 
 
 # --------------------------------------------------------------------------- engines
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs on, named by graph IRIs, as the SPARQL 1.1 Protocol's
+    ``default-graph-uri`` and ``named-graph-uri`` give it: the graphs ``default`` merged into its default
+    graph, and the graphs ``named`` that ``GRAPH`` may name. A graph that the store does not hold is empty.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> store = ox.Store()
+    >>> store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("1"),
+    ...                   ox.NamedNode("http://e/g")))
+    >>> OxigraphEngine(store).run("ASK { ?s ?p ?o }").boolean
+    False
+    >>> OxigraphEngine(store, Dataset(["http://e/g"])).run("ASK { ?s ?p ?o }").boolean
+    True
+    """
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
 def _as_lists(bindings: dict | None) -> dict[str, list]:
     return {k: v if isinstance(v, list) else [v] for k, v in (bindings or {}).items()}
 
@@ -656,8 +704,8 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, store):
-        self.store = store
+    def __init__(self, store, dataset: Dataset | None = None):
+        self.store, self.dataset = store, dataset
 
     @classmethod
     def from_ontology(cls, onto, directory: str | Path | None = None) -> "OxigraphEngine":
@@ -670,18 +718,37 @@ class OxigraphEngine:
             return cls(onto.store)
         return cls(fill_store(directory, quads=onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
 
-    def run(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
-        """Run a read-only query with parameters bound as RDF terms."""
+    def run(self, text: str, bindings: dict | None = None, max_rows: int | None = None,
+            base_iri: str | None = None) -> Result:
+        """Run a read-only query with parameters bound as RDF terms.
+
+        Relative IRIs resolve against ``base_iri``. The engine's ``dataset``
+        (default: the store's default graph, and every named graph) replaces
+        the query's own ``FROM``/``FROM NAMED``, as the SPARQL Protocol's graph
+        parameters do.
+
+        The query is parsed once, by Oxigraph, which runs it: its parser takes
+        queries only, so an update (``LOAD`` included) never runs; only then is
+        it told apart from a syntax error, by :func:`check_read_only`. A query
+        that may hold ``SERVICE`` (:func:`may_hold_service`) is checked first.
+        """
         import pyoxigraph as ox
 
         # A VALUES block, not Oxigraph's ``substitutions``: those bind a variable in the
         # projection only, so a FILTER (EXISTS) over the parameter would not see it.
         text = insert_values(text, _as_lists(bindings))
-        check_read_only(text)  # the text that runs is the text checked
+        if may_hold_service(text):
+            check_read_only(text)  # the text that runs is the text checked
         try:
-            answer = self.store.query(text)
+            options = {} if self.dataset is None else {
+                "default_graph": [ox.NamedNode(g) for g in self.dataset.default],
+                "named_graphs": [ox.NamedNode(g) for g in self.dataset.named]}
+            answer = self.store.query(text, base_iri=base_iri, **options)
         except SyntaxError as err:
+            check_read_only(text)  # an update is refused as one; else the error is Oxigraph's
             raise QueryError(f"SPARQL syntax error: {err}") from None
+        except ValueError as err:  # a graph name or base that is no IRI
+            raise QueryError(f"bad IRI: {err}") from None
         except OSError as err:
             raise QueryError(f"the query failed: {err}") from None
         if isinstance(answer, ox.QueryBoolean):
