@@ -80,6 +80,10 @@ class ResultTooLarge(QueryError):
     """A result with more rows than the limit allows."""
 
 
+class NotAcceptable(QueryError):
+    """No format the client accepts can hold the result."""
+
+
 # --------------------------------------------------------------------------- catalogue
 @dataclass(frozen=True)
 class Parameter:
@@ -734,6 +738,56 @@ class OxigraphEngine:
         """
         import pyoxigraph as ox
 
+        answer = self._execute(text, bindings, base_iri)
+        if isinstance(answer, ox.QueryBoolean):
+            return Result("boolean", boolean=bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            return Result("graph", triples=_take(answer, max_rows))
+        variables = [v.value for v in answer.variables]
+        rows = _take((tuple(solution[v] for v in variables) for solution in answer), max_rows)
+        return Result("bindings", variables, rows)
+
+    def write(self, text: str, formats: list[str], bindings: dict | None = None, max_rows: int | None = None,
+              base_iri: str | None = None) -> tuple[str, bytes]:
+        """Run a query as :meth:`run` does; return the first of ``formats`` that can hold its answer, and the
+        answer written in it.
+
+        SELECT answers are written by Oxigraph's own writers, from the engine
+        straight to bytes (no Python object for each row); rows are
+        counted (against ``max_rows``) only when the answer is longer in bytes
+        than ``max_rows``, since every row takes a byte at least. Raises
+        :class:`NotAcceptable` when no format of ``formats`` fits the answer.
+
+        Examples
+        --------
+        >>> from kgtools.ontology import Ontology
+        >>> OxigraphEngine.from_ontology(Ontology.load()).write("SELECT (1 AS ?one) {}", ["turtle", "csv"])
+        ('csv', b'one\\r\\n1\\r\\n')
+        """
+        import pyoxigraph as ox
+
+        answer = self._execute(text, bindings, base_iri)
+        graph = isinstance(answer, ox.QueryTriples)
+        fitting = [f for f in formats if (f in GRAPH_FORMATS if graph else f in RESULT_FORMATS and f != "table")]
+        if not fitting:
+            raise NotAcceptable(f"a {'graph' if graph else 'solutions'} result cannot be written as "
+                                f"{', '.join(formats) or 'the accepted media types'}")
+        if graph:
+            return fitting[0], serialize_result(Result("graph", triples=_take(answer, max_rows)), fitting[0])
+        if isinstance(answer, ox.QueryBoolean):
+            return fitting[0], serialize_result(Result("boolean", boolean=bool(answer)), fitting[0])
+        data = answer.serialize(format=ox.QueryResultsFormat.JSON)
+        if max_rows is not None and len(data) > max_rows:
+            _take(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON), max_rows)
+        if fitting[0] == "json":
+            return "json", data
+        parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        return fitting[0], parsed.serialize(format=getattr(ox.QueryResultsFormat, fitting[0].upper()))
+
+    def _execute(self, text: str, bindings: dict | None, base_iri: str | None):
+        """The checks of :meth:`run`, then Oxigraph's answer (a boolean, solutions or triples, not yet read)."""
+        import pyoxigraph as ox
+
         # A VALUES block, not Oxigraph's ``substitutions``: those bind a variable in the
         # projection only, so a FILTER (EXISTS) over the parameter would not see it.
         text = insert_values(text, _as_lists(bindings))
@@ -751,13 +805,7 @@ class OxigraphEngine:
             raise QueryError(f"bad IRI: {err}") from None
         except OSError as err:
             raise QueryError(f"the query failed: {err}") from None
-        if isinstance(answer, ox.QueryBoolean):
-            return Result("boolean", boolean=bool(answer))
-        if isinstance(answer, ox.QueryTriples):
-            return Result("graph", triples=_take(answer, max_rows))
-        variables = [v.value for v in answer.variables]
-        rows = _take((tuple(solution[v] for v in variables) for solution in answer), max_rows)
-        return Result("bindings", variables, rows)
+        return answer
 
 
 class RdflibEngine:

@@ -56,7 +56,7 @@ from pathlib import Path
 
 from kgtools import resources, store as stores
 from kgtools.errors import InputError, KgtoolsError
-from kgtools.query import (GRAPH_FORMATS, Dataset, QueryError, RefusedError, ResultTooLarge, bind_parameters,
+from kgtools.query import (Dataset, NotAcceptable, QueryError, RefusedError, ResultTooLarge, bind_parameters,
                            catalog)
 
 #: Seconds a query may run before it counts against the ``workers`` that may run long.
@@ -69,10 +69,6 @@ _CLONE_NEWNET = 0x40000000
 
 class QueryTimeout(QueryError):
     """A query ran longer than the endpoint allows, and was stopped."""
-
-
-class NotAcceptable(QueryError):
-    """No format the client accepts can hold the result."""
 
 
 class Busy(QueryError):
@@ -173,7 +169,7 @@ def _worker_main(conn, graph, location: str | None) -> None:
     import pyoxigraph as ox
 
     from kgtools.ontology import Ontology
-    from kgtools.query import OxigraphEngine, serialize_result
+    from kgtools.query import OxigraphEngine
 
     try:
         store = graph if location is None else ox.Store.read_only(location)
@@ -201,12 +197,7 @@ def _worker_main(conn, graph, location: str | None) -> None:
                         bound.clear()
                     bound[key] = bind_parameters(onto, queries[name], bindings)
                 text, bindings = queries[name].text, bound[key]
-            result = engine.run(text, bindings, max_rows=max_rows, base_iri=base)
-            fitting = [f for f in formats if (f in GRAPH_FORMATS) == (result.kind == "graph")]
-            if not fitting:
-                raise NotAcceptable(f"a {'graph' if result.kind == 'graph' else 'solutions'} result cannot be "
-                                    f"written as {', '.join(formats) or 'the accepted media types'}")
-            conn.send(("ok", fitting[0], serialize_result(result, fitting[0])))
+            conn.send(("ok", *engine.write(text, formats, bindings, max_rows, base)))
         except KgtoolsError as err:
             conn.send(("error", type(err).__name__, err.message))
         except Exception as err:  # a worker must answer, whatever the query did
