@@ -195,8 +195,14 @@ def catalog(directory: str | Path | None = None) -> dict[str, StoredQuery]:
     True
     """
     directory = Path(directory) if directory else resources.data_dir("queries")
-    return {path.stem: parse_header(path.read_text(encoding="utf-8"), path.stem, path)
-            for path in sorted(directory.glob("*.rq"))}
+    files = tuple((path, path.stat().st_mtime_ns) for path in sorted(directory.glob("*.rq")))
+    return dict(_read_catalog(files))
+
+
+@functools.lru_cache(maxsize=8)
+def _read_catalog(files: tuple) -> dict[str, StoredQuery]:
+    """The stored queries of ``files`` ((path, modification time) pairs): read once while they are unchanged."""
+    return {path.stem: parse_header(path.read_text(encoding="utf-8"), path.stem, path) for path, _ in files}
 
 
 def get_query(name_or_file: str) -> StoredQuery:

@@ -31,10 +31,8 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -371,6 +369,7 @@ def store_key(paths: list[Path], graphs: list[str] | None = None) -> str:
     >>> len(store_key([ontology_path()]))
     32
     """
+    import hashlib
     from importlib.metadata import version
 
     digest = hashlib.sha256(f"{_LAYOUT}\0{version('pyoxigraph')}\0".encode())
@@ -600,6 +599,7 @@ def _build_alone(root: Path, key: str, paths: list[Path], graphs: list[str] | No
 
 def _build(root: Path, key: str, paths: list[Path], graphs: list[str] | None) -> None:
     """Load ``paths`` into a new on-disk store, in a temporary directory renamed into place when complete."""
+    import shutil
     import tempfile
 
     building = Path(tempfile.mkdtemp(dir=root, prefix=f".{key}.", suffix=".build"))
@@ -622,6 +622,7 @@ def _build(root: Path, key: str, paths: list[Path], graphs: list[str] | None) ->
 def _clean(root: Path) -> None:
     """Remove the least recently used stores beyond :data:`MAX_STORES` that no process holds, and dead builds."""
     import fcntl
+    import shutil
 
     stores, now = [], time.time()
     for entry in root.iterdir():
