@@ -515,3 +515,41 @@ def test_a_repeated_request_is_answered_from_the_kept_answers_within_their_bound
         assert 0 < service.cached_bytes <= 4096
     finally:
         service.close()
+
+
+def test_graph_of_the_embedded_store_as_the_endpoint_names_it(tmp_path):
+    """`kgtools query --graph` without an endpoint: the inputs as named graphs, as `kgtools serve` holds them."""
+    from kgtools.errors import InputError
+    from kgtools.ontology import Ontology
+    from kgtools.query import run_stored
+    from kgtools.remote import open_engine
+    from kgtools.resources import ontology_path
+
+    extension = tmp_path / "extension.ttl"
+    extension.write_text("<http://example.org/ext> a <http://www.w3.org/2002/07/owl#Ontology> .\n"
+                         "<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> \"a\" .\n")
+    unnamed = tmp_path / "unnamed.nt"
+    unnamed.write_text("<http://example.org/b> <http://www.w3.org/2000/01/rdf-schema#label> \"b\" .\n")
+    onto = Ontology.load(ontology_path(), extension, unnamed)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def triples(graph=None):
+        return open_engine(onto, graph=graph, store=str(tmp_path / "stores")).run(count).records()[0]["n"]
+
+    ccut = triples("http://purl.obolibrary.org/obo/ccut.owl")
+    assert (triples("http://example.org/ext"), triples(unnamed.resolve().as_uri())) == (2, 1)
+    assert triples() == ccut + 3 and triples("http://example.org/not-served") == 0
+    # A stored query on one graph: the forms are in the ontology's graph, none in the extension's.
+    assert len(run_stored(onto, "forms", engine=open_engine(onto, graph="http://purl.obolibrary.org/obo/ccut.owl")
+                          ).rows) == len(run_stored(onto, "forms").rows) == 12
+    assert run_stored(onto, "forms", engine=open_engine(onto, graph="http://example.org/ext")).rows == []
+    with pytest.raises(InputError, match="Oxigraph"):
+        open_engine(onto, "rdflib", graph="http://example.org/ext")
+
+
+def test_serve_refuses_bad_options_in_one_line(kgtools_process, tmp_path):
+    for args, message in [(["--named", "no-equals-sign"], "expected IRI=FILE"),
+                          (["--named", f"http://e/g={tmp_path / 'missing.ttl'}"], "missing.ttl"),
+                          (["--cors", "http://a.example", "--no-cors"], "--no-cors")]:
+        run = kgtools_process("serve", "--port", "0", *args)
+        assert run.returncode == 2 and message in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
