@@ -1,6 +1,6 @@
 """The query command cold, and the endpoint's throughput, each against its floor measured side by side in one run.
 
-Run: .venv/bin/python bench/bench_endpoint.py [--hpo PATH/hp.obo] [--rounds 3] [--requests 1200] [--clients 8]
+Run: .venv/bin/python bench/bench_endpoint.py [--hpo PATH/hp.obo] [--rounds 3] [--requests 600] [--clients 8] [--only cold|ontology|hpo]
 
 1. Cold ``kgtools query forms`` (the Oxigraph engine, the packaged ontology): the wall time of the whole
    process, against Python opening the same data with pyoxigraph and running the same query (the floor),
@@ -8,10 +8,13 @@ Run: .venv/bin/python bench/bench_endpoint.py [--hpo PATH/hp.obo] [--rounds 3] [
    store (``--store``, built beforehand; the floor opens it with ``Store.read_only``). Python writes and
    reads its bytecode caches here, as for an installed program.
 2. ``kgtools serve`` against ``oxigraph serve-read-only`` (the ``oxigraph`` binary of the PyPI package
-   ``oxigraph``, same version as pyoxigraph) on the same data: the packaged ontology, and the HPO-merged
+   ``oxigraph``, same version as pyoxigraph; its store loaded once with ``oxigraph load``) on the same data,
+   each server as a user starts it (kgtools: a small input in memory, a large one from its persistent
+   store, built beforehand; no row limit, a long time limit and a worker for each client, since Oxigraph's
+   server has no limits): the packaged ontology, and the HPO-merged
    graph (``kgtools merge`` of the full HPO beside the repository, ``../shared/reference/hp.obo``, when it
    is there). The same client for both: ``--clients`` keep-alive connections (two threads in each of
-   several processes) sharing ``--requests`` requests, SPARQL JSON asked. Distinct queries: the stored
+   several processes) sharing ``--requests`` requests, SPARQL JSON (N-Triples for a graph) asked. Distinct queries: the stored
    queries (default parameters bound) in turn, each text made unique by a comment, so that no kept answer
    helps and every one is parsed and run; then one query repeated (``forms``). Rounds alternate between
    the servers; the median of ``--rounds`` is shown, with the load average.
@@ -19,7 +22,6 @@ Run: .venv/bin/python bench/bench_endpoint.py [--hpo PATH/hp.obo] [--rounds 3] [
 
 import argparse
 import http.client
-import json
 import multiprocessing
 import os
 import re
@@ -48,6 +50,8 @@ print(len(list(store.query(open(sys.argv[2]).read()))))
 """
 #: SPARQL JSON results for SELECT and ASK, N-Triples for CONSTRUCT and DESCRIBE, from both servers.
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+#: How many times each server runs every query of the mix before the rounds.
+WARM = 3
 #: The query sent over and over (its answer kept by kgtools serve after the first time).
 REPEATED = "forms"
 
@@ -178,11 +182,16 @@ def free_port() -> int:
 
 
 def start_kgtools(path: Path, cache: Path, workers: int):
+    """``kgtools serve -i path`` as a user starts it: a small input in memory, a large one from its persistent
+    store (in ``cache``, built by a first serve, as it is after the first day)."""
+    from kgtools.store import PERSIST_BYTES
+
+    persistent = path.stat().st_size >= PERSIST_BYTES
     # No row limit, a long time limit, a worker for each client: oxigraph serve-read-only has no limits, and runs
     # every query it is sent at once.
     process = subprocess.Popen([sys.executable, "-m", "kgtools.cli", "serve", "--port", "0", "-i", str(path),
-                                "--store", str(cache), "--max-rows", "100000000", "--timeout", "600",
-                                "--workers", str(workers)],
+                                *(["--store", str(cache)] if persistent else []), "--max-rows", "100000000",
+                                "--timeout", "600", "--workers", str(workers)],
                                stderr=subprocess.PIPE, text=True, env=ENV)
     line = process.stderr.readline()
     match = re.search(r":(\d+)/", line)
@@ -192,7 +201,7 @@ def start_kgtools(path: Path, cache: Path, workers: int):
     port = int(match.group(1))
     wait_for(port, "/sparql")
     deadline = time.monotonic() + 1800
-    while not reads_store(process.pid, cache):  # the workers read the persistent store, as after the first serve
+    while persistent and not reads_store(process.pid, cache):  # the workers read the persistent store, as after the first serve
         assert time.monotonic() < deadline, "the workers never moved to the persistent store"
         time.sleep(0.5)
     return process, port
@@ -220,8 +229,8 @@ def compare_servers(name: str, path: Path, work: Path, rounds: int, requests: in
                "oxigraph serve-read-only": start_oxigraph(path, work / f"oxigraph-{path.stem}") + ("/query",)}
     figures: dict = {(server, kind): [] for server in servers for kind in ("distinct", "repeated")}
     try:
-        for server, (_, port, route) in servers.items():  # each server's first answers before any round
-            throughput(port, route, [text + f"\n# warm {n}" for n, text in enumerate(mix)], clients)
+        for server, (_, port, route) in servers.items():  # each server warm (its caches, kgtools' in each worker)
+            throughput(port, route, [text + f"\n# warm {n}" for n, text in enumerate(mix * WARM)], clients)
         for round_ in range(rounds):
             for server, (_, port, route) in servers.items():
                 distinct = [mix[n % len(mix)] + f"\n# {round_} {server} {n}" for n in range(requests)]
@@ -237,9 +246,9 @@ def compare_servers(name: str, path: Path, work: Path, rounds: int, requests: in
     for kind in ("distinct", "repeated"):
         ours = statistics.median(figures["kgtools serve", kind])
         theirs = statistics.median(figures["oxigraph serve-read-only", kind])
-        spread = ", ".join(f"{a:.0f}/{b:.0f}" for a, b in zip(figures["kgtools serve", kind],
+        spread = ", ".join(f"{a:.1f}/{b:.1f}" for a, b in zip(figures["kgtools serve", kind],
                                                                figures["oxigraph serve-read-only", kind]))
-        print(f"{kind + ' queries':26} {ours:14.0f} {theirs:15.0f} {ours / theirs:6.2f}   (rounds: {spread})")
+        print(f"{kind + ' queries':26} {ours:14.1f} {theirs:15.1f} {ours / theirs:6.2f}   (rounds: {spread})")
 
 
 def main() -> None:

@@ -189,7 +189,7 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = READ_TIMEOUT  # on the socket: an idle or slow client is let go
     disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart (Nagle and delayed ACK)
     service: QueryService  # set on the subclass made by make_server
-    cors: tuple = ()  # the origins that may read the answers ("*": any); the same
+    cors: tuple = ()  # the origins whose pages may read the answers ("*": any); set by make_server too
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         if getattr(self.server, "verbose", False):
@@ -223,7 +223,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------ requests
     def __getattr__(self, name: str):
-        # Every method the handler has no do_X for (OPTIONS, TRACE, PUT, made-up ones) is refused the same way.
+        # Every method the handler has no do_X for (TRACE, PUT, made-up ones) is refused the same way.
         if name.startswith("do_"):
             return self._refuse_method
         raise AttributeError(name)
