@@ -333,7 +333,7 @@ class QueryService:
     >>> service.run("DROP ALL")
     Traceback (most recent call last):
     ...
-    kgtools.query.RefusedError: SPARQL Update (DROP) is refused: this store is read-only
+    kgtools.errors.RefusedError: SPARQL Update (DROP) is refused: this store is read-only
     >>> service.graphs
     ['http://purl.obolibrary.org/obo/ccut.owl']
     >>> service.close()
