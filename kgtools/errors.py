@@ -60,3 +60,19 @@ class UnknownTermError(KgtoolsError):
         super().__init__(f"unknown term {term!r}{hint}")
         self.term = term
         self.suggestions = suggestions
+
+
+class QueryError(KgtoolsError):
+    """A query that cannot run: a syntax error, a bad parameter, a refused operation."""
+
+
+class RefusedError(QueryError):
+    """An update, LOAD or SERVICE sent to a read-only engine."""
+
+
+class ResultTooLarge(QueryError):
+    """A result with more rows than the limit allows."""
+
+
+class NotAcceptable(QueryError):
+    """No format the client accepts can hold the result."""

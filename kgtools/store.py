@@ -31,14 +31,9 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -115,6 +110,7 @@ def _rdfxml_error_position(data: bytes, message: str) -> tuple[int | None, int |
     reader's words; an RDF/XML error keeps ``message``, Oxigraph's words.
     """
     import io
+    import logging
     from xml.sax import SAXParseException
     from xml.sax.xmlreader import InputSource
 
@@ -257,31 +253,93 @@ def oxigraph_term(node):
     return ox.Literal(str(node))
 
 
-def load_files(store, paths: list[Path], bulk: bool) -> None:
+def load_files(store, paths: list[Path], bulk: bool, graphs: list[str] | None = None) -> None:
     """Parse each file into the default graph of ``store``; each file's blank nodes are its own.
 
     ``bulk``: with Oxigraph's bulk loader (an on-disk store), fed
     :data:`BULK_BATCH` quads at a time. A file with a term longer than
-    Oxigraph's parser takes is read by rdflib instead.
+    Oxigraph's parser takes is read by rdflib instead. With ``graphs`` (an
+    IRI for each file, see :func:`graph_names`), each file goes into its
+    named graph too, sharing its blank nodes with the default graph: a
+    dataset whose default graph is the union of the named ones.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> from kgtools.resources import ontology_path
+    >>> store = ox.Store()
+    >>> load_files(store, [ontology_path()], bulk=False, graphs=["http://purl.obolibrary.org/obo/ccut.owl"])
+    >>> in_default = len(list(store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
+    >>> [g.value for g in store.named_graphs()], len(store) == 2 * in_default
+    (['http://purl.obolibrary.org/obo/ccut.owl'], True)
     """
     import itertools
 
     import pyoxigraph as ox
 
-    for path in paths:
+    for path, graph in zip(paths, graphs or [None] * len(paths)):
+        graph = ox.NamedNode(graph) if graph else None
+
+        def with_graph(quads):
+            return quads if graph is None else quads + [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
+
         try:
             if bulk:
                 quads = ox.parse(path=str(path), format=rdf_format(path), base_iri=base_iri(path))
                 while batch := list(itertools.islice(quads, BULK_BATCH)):
-                    store.bulk_extend(batch)
-            else:
+                    store.bulk_extend(with_graph(batch))
+            elif graph is None:
                 store.load(path=str(path), format=rdf_format(path), base_iri=base_iri(path))
+            else:  # parsed by Oxigraph into the named graph, then copied inside the store (the same blank nodes)
+                store.load(path=str(path), format=rdf_format(path), base_iri=base_iri(path), to_graph=graph)
+                store.update(f"ADD {graph} TO DEFAULT")
         except SyntaxError as err:
             raise syntax_error(path, err) from None
         except MemoryError:
-            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in oxigraph_triples(parse_with_rdflib(path)))
+            store.extend(with_graph([ox.Quad(t.subject, t.predicate, t.object)
+                                     for t in oxigraph_triples(parse_with_rdflib(path))]))
         except OSError as err:
             raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
+
+
+#: How many triples of a file are read for its ``owl:Ontology`` header before its file URL names it.
+_HEADER_TRIPLES = 1000
+
+
+def graph_names(paths, named: dict | None = None) -> list[str]:
+    """The IRI of the named graph of each file: given in ``named`` (path -> IRI), or else the file's
+    ontology IRI (the subject of ``owl:Ontology`` among its first triples), or else its file URL.
+
+    Examples
+    --------
+    >>> from kgtools.resources import ontology_path
+    >>> graph_names([ontology_path()])
+    ['http://purl.obolibrary.org/obo/ccut.owl']
+    """
+    import itertools
+
+    import pyoxigraph as ox
+
+    ontology = (ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology"))
+    names = []
+    for path in map(Path, paths):
+        name = (named or {}).get(path)
+        if name is None:
+            name = base_iri(path)
+            try:
+                with open(path, "rb") as handle:
+                    quads = ox.parse(handle, format=rdf_format(path), base_iri=base_iri(path))
+                    for quad in itertools.islice(quads, _HEADER_TRIPLES):
+                        if (quad.predicate, quad.object) == ontology and isinstance(quad.subject, ox.NamedNode):
+                            name = quad.subject.value
+                            break
+            except (SyntaxError, MemoryError):
+                pass  # the file's error is told where it is loaded
+            except OSError as err:
+                raise InputError(f"{path}: cannot read ({err.strerror})") from None
+        names.append(name)
+    return names
 
 
 def cache_directory() -> Path:
@@ -301,8 +359,9 @@ def cache_directory() -> Path:
     return root / "kgtools" / "stores"
 
 
-def store_key(paths: list[Path]) -> str:
-    """The key of the store made of ``paths``: a digest of their bytes, formats and base IRIs, and of the versions.
+def store_key(paths: list[Path], graphs: list[str] | None = None) -> str:
+    """The key of the store made of ``paths``: a digest of their bytes, formats and base IRIs, of the versions,
+    and of the named graphs they go into (``graphs``, see :func:`load_files`).
 
     Examples
     --------
@@ -310,9 +369,12 @@ def store_key(paths: list[Path]) -> str:
     >>> len(store_key([ontology_path()]))
     32
     """
+    import hashlib
     from importlib.metadata import version
 
     digest = hashlib.sha256(f"{_LAYOUT}\0{version('pyoxigraph')}\0".encode())
+    if graphs is not None:
+        digest.update(f"graphs\0{json.dumps(graphs)}\0".encode())
     for path in paths:
         try:
             with open(path, "rb") as handle:
@@ -323,8 +385,10 @@ def store_key(paths: list[Path]) -> str:
     return digest.hexdigest()[:32]
 
 
-def open_store(paths, cache: str | Path | None = None):
+def open_store(paths, cache: str | Path | None = None, graphs: list[str] | None = None):
     """The store of record for the RDF files ``paths``, and where it lies on disk (None: in memory).
+
+    With ``graphs``, a dataset: each file in its named graph too (see :func:`load_files`).
 
     With ``cache`` (a directory), or when the files make :data:`PERSIST_BYTES`
     or more, the store is the persistent one for these files in ``cache``
@@ -348,7 +412,7 @@ def open_store(paths, cache: str | Path | None = None):
     import pyoxigraph as ox
 
     paths = [Path(p) for p in paths]
-    location = persistent_store(paths, cache)
+    location = persistent_store(paths, cache, graphs)
     if location is not None and location.is_dir():
         try:
             store = ox.Store.read_only(str(location))
@@ -359,13 +423,13 @@ def open_store(paths, cache: str | Path | None = None):
     if location is not None:
         # The first time: the files are parsed into memory for this command, and a process of its own
         # (detached and niced, as git runs its automatic gc) builds the persistent store for the next ones.
-        build_store(location, paths)
+        build_store(location, paths, graphs)
     store = ox.Store()
-    load_files(store, paths, bulk=False)
+    load_files(store, paths, bulk=False, graphs=graphs)
     return store, None
 
 
-def persistent_store(paths, cache: str | Path | None = None) -> Path | None:
+def persistent_store(paths, cache: str | Path | None = None, graphs: list[str] | None = None) -> Path | None:
     """Where the persistent store of the RDF files ``paths`` lies (built or not), or None when they stay in memory.
 
     The choice of :func:`open_store`: a persistent store with ``cache``, or
@@ -387,7 +451,7 @@ def persistent_store(paths, cache: str | Path | None = None) -> Path | None:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise InputError(f"{root}: cannot make the store directory ({err.strerror})") from None
-    key = store_key(paths)
+    key = store_key(paths, graphs)
     _hold(root, key)
     return root / key
 
@@ -399,13 +463,14 @@ def mark_used(location: Path) -> None:
     _clean(location.parent)
 
 
-def build_store(location: Path, paths) -> None:
-    """Build the persistent store at ``location`` from ``paths`` in a detached process; do not wait for it.
+def build_store(location: Path, paths, graphs: list[str] | None = None) -> None:
+    """Build the persistent store at ``location`` from ``paths`` (into ``graphs`` too, see :func:`load_files`)
+    in a detached process; do not wait for it.
 
     Nothing starts when it is built already, or while a process builds it.
     """
     if not location.is_dir():
-        _start_build(location.parent, location.name, [Path(p) for p in paths])
+        _start_build(location.parent, location.name, [Path(p) for p in paths], graphs)
 
 
 def wait_for_store(location: Path) -> bool:
@@ -416,7 +481,7 @@ def wait_for_store(location: Path) -> bool:
     return location.is_dir()
 
 
-def fill_store(directory: str | Path, paths=(), quads=None):
+def fill_store(directory: str | Path, paths=(), quads=None, graphs: list[str] | None = None):
     """The on-disk Oxigraph store in ``directory`` (created if missing), filled if it holds nothing yet.
 
     The store is filled from the RDF files ``paths`` with Oxigraph's bulk
@@ -443,7 +508,7 @@ def fill_store(directory: str | Path, paths=(), quads=None):
         return store
     try:
         if quads is None:
-            load_files(store, [Path(p) for p in paths], bulk=True)
+            load_files(store, [Path(p) for p in paths], bulk=True, graphs=graphs)
         else:
             store.bulk_extend(quads)
     except BaseException:
@@ -478,12 +543,15 @@ def _hold(root: Path, key: str) -> None:
         os.close(fd)  # the cleaner removed this lock (and its store) meanwhile: take the new one
 
 
-def _start_build(root: Path, key: str, paths: list[Path]) -> None:
+def _start_build(root: Path, key: str, paths: list[Path], graphs: list[str] | None) -> None:
     """Build the store ``key`` in a detached process, unless one is building it already; do not wait for it."""
+    import subprocess
+
     if _building(root, key):
         return
     _BUILDS.append(subprocess.Popen(
-        [sys.executable, "-m", "kgtools.store", str(root), key, *map(str, paths)], start_new_session=True,
+        [sys.executable, "-m", "kgtools.store", str(root), key, json.dumps(graphs), *map(str, paths)],
+        start_new_session=True,
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
 
@@ -507,7 +575,7 @@ def wait_for_builds() -> None:
         _BUILDS.pop().wait()
 
 
-def _build_alone(root: Path, key: str, paths: list[Path]) -> None:
+def _build_alone(root: Path, key: str, paths: list[Path], graphs: list[str] | None) -> None:
     """:func:`_build` under the store's exclusive build lock (held until this process ends), then clean the cache.
 
     A failure only means no store this time: the command that started the
@@ -523,17 +591,20 @@ def _build_alone(root: Path, key: str, paths: list[Path]) -> None:
     _hold(root, key)
     try:
         if not (root / key).is_dir():
-            _build(root, key, paths)
+            _build(root, key, paths, graphs)
         _clean(root)
     except Exception:  # noqa: BLE001 -- see above
         pass
 
 
-def _build(root: Path, key: str, paths: list[Path]) -> None:
+def _build(root: Path, key: str, paths: list[Path], graphs: list[str] | None) -> None:
     """Load ``paths`` into a new on-disk store, in a temporary directory renamed into place when complete."""
+    import shutil
+    import tempfile
+
     building = Path(tempfile.mkdtemp(dir=root, prefix=f".{key}.", suffix=".build"))
     try:
-        store = fill_store(building, paths)
+        store = fill_store(building, paths, graphs=graphs)
         del store  # closed: a read-only open may follow
         (building / "kgtools-inputs.json").write_text(json.dumps(
             {"layout": _LAYOUT, "inputs": [str(p.resolve()) for p in paths]}, indent=1) + "\n")
@@ -551,6 +622,7 @@ def _build(root: Path, key: str, paths: list[Path]) -> None:
 def _clean(root: Path) -> None:
     """Remove the least recently used stores beyond :data:`MAX_STORES` that no process holds, and dead builds."""
     import fcntl
+    import shutil
 
     stores, now = [], time.time()
     for entry in root.iterdir():
@@ -586,6 +658,6 @@ def _clean(root: Path) -> None:
 
 
 if __name__ == "__main__":
-    # The builder process: ``python -m kgtools.store CACHE KEY FILE...``, started by open_store.
+    # The builder process: ``python -m kgtools.store CACHE KEY GRAPHS FILE...`` (GRAPHS: JSON), started by open_store.
     os.nice(10)
-    _build_alone(Path(sys.argv[1]), sys.argv[2], [Path(p) for p in sys.argv[3:]])
+    _build_alone(Path(sys.argv[1]), sys.argv[2], [Path(p) for p in sys.argv[4:]], json.loads(sys.argv[3]))

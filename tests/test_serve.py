@@ -389,18 +389,111 @@ def test_service_description(endpoint):
         assert str(service) == endpoint + path
         assert (service, sd.supportedLanguage, sd.SPARQL11Query) in description
         assert (service, sd.resultFormat, rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in description
+        [dataset] = description.objects(service, sd.defaultDataset)
+        assert [str(description.value(g, sd.name)) for g in description.objects(dataset, sd.namedGraph)] == [
+            "http://purl.obolibrary.org/obo/ccut.owl"]
 
 
-def test_dataset_parameters_are_refused_not_ignored(endpoint):
-    for key in ("default-graph-uri", "named-graph-uri"):
-        status, _, text = fetch(endpoint + "/sparql?" + urllib.parse.urlencode({"query": FORMS, key: "http://e/g"}))
-        assert status == 400 and key in text
-        body = urllib.parse.urlencode({"query": FORMS, key: "http://e/g"}).encode()
-        status, _, _ = fetch(endpoint + "/sparql", body, {"Content-Type": "application/x-www-form-urlencoded"})
-        assert status == 400
-        status, _, _ = fetch(endpoint + "/sparql?" + urllib.parse.urlencode({key: "http://e/g"}), FORMS.encode(),
-                             {"Content-Type": "application/sparql-query"})
-        assert status == 400
+def test_dataset_parameters_choose_among_the_served_graphs(endpoint):
+    """Each input is a named graph (the packaged ontology's is its ontology IRI), their union the default graph;
+    default-graph-uri and named-graph-uri make the query's dataset, every way a query arrives."""
+    ccut = "http://purl.obolibrary.org/obo/ccut.owl"
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    in_graphs = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+    def ask(query, **params):
+        fields = [("query", query)] + [(k.replace("_", "-"), v) for k, values in params.items() for v in values]
+        answers = [fetch(endpoint + "/sparql?" + urllib.parse.urlencode(fields), headers={"Accept": "text/csv"}),
+                   fetch(endpoint + "/sparql", urllib.parse.urlencode(fields).encode(),
+                         {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"}),
+                   fetch(endpoint + "/sparql?" + urllib.parse.urlencode(fields[1:]), query.encode(),
+                         {"Content-Type": "application/sparql-query", "Accept": "text/csv"})]
+        assert len({a[2] for a in answers}) == 1 and answers[0][0] == 200, answers
+        return answers[0][2].splitlines()[1:]
+
+    [everything] = ask(count)
+    assert ask(count, default_graph_uri=[ccut]) == [everything]
+    assert ask(in_graphs) == [f"{ccut},{everything}"]
+    assert ask(count, default_graph_uri=["http://example.org/not-served"]) == ["0"]  # empty, never fetched
+    assert ask(in_graphs, default_graph_uri=[ccut]) == []  # the dataset named no named graph
+    assert ask(in_graphs, named_graph_uri=[ccut]) == [f"{ccut},{everything}"]
+    assert ask(count, named_graph_uri=[ccut]) == ["0"]  # ... and no default graph
+    # Over the query's own FROM, as the protocol says.
+    assert ask(f"SELECT (COUNT(*) AS ?n) FROM <http://example.org/g> WHERE {{ ?s ?p ?o }}",
+               default_graph_uri=[ccut]) == [everything]
+    status, _, text = fetch(endpoint + "/queries/subforms?" + urllib.parse.urlencode(
+        {"form": "idiopathic calcinosis cutis", "default-graph-uri": "http://example.org/g", "format": "csv"}))
+    assert status == 200 and text.splitlines()[1:] == []
+    status, _, text = fetch(endpoint + "/sparql?" + urllib.parse.urlencode({"query": count,
+                                                                           "default-graph-uri": "not an IRI"}))
+    assert status == 400 and "IRI" in text
+
+
+def test_relative_iris_resolve_against_the_request_url(endpoint):
+    status, _, text = fetch(endpoint + "/sparql/?" + urllib.parse.urlencode(
+        {"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"}), headers={"Accept": "application/n-triples"})
+    assert status == 200 and text.startswith(f"<{endpoint}/sparql/s> <{endpoint}/sparql/p> ")
+    status, _, text = fetch(endpoint + "/query?format=csv&query=" + urllib.parse.quote("SELECT (<x> AS ?x) {}"))
+    assert status == 200 and text.splitlines()[1] == endpoint + "/x"
+
+
+def test_a_post_says_its_content_type_and_charset(endpoint):
+    status, _, text = fetch(endpoint + "/sparql", b"query=ASK%20%7B%7D", {"Content-Type": ""})
+    assert status == 400 and "Content-Type" in text
+    status, _, text = fetch(endpoint + "/sparql", "ASK {}".encode("utf-16"),
+                            {"Content-Type": "application/sparql-query; charset=UTF-16"})
+    assert status == 415 and "UTF-8" in text
+    status, _, text = fetch(endpoint + "/sparql", "ASK { FILTER(\"é\" = \"é\") }".encode(),
+                            {"Content-Type": 'application/sparql-query; charset="utf-8"'})
+    assert status == 200 and "true" in text
+
+
+def test_cors_for_pages_of_other_origins(endpoint):
+    page = {"Origin": "http://127.0.0.1:9"}
+    request = urllib.request.Request(endpoint + "/sparql", method="OPTIONS", headers={
+        **page, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 204
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert set(response.headers["Access-Control-Allow-Methods"].split(", ")) == {"GET", "POST", "OPTIONS"}
+        assert "content-type" in response.headers["Access-Control-Allow-Headers"].lower()
+        assert int(response.headers["Access-Control-Max-Age"]) > 0
+    for url, data, headers in [(endpoint + "/sparql?query=" + urllib.parse.quote(ASK), None, page),
+                               (endpoint + "/sparql", ASK.encode(), {**page, "Content-Type": "application/sparql-query"}),
+                               (endpoint + "/sparql?query=DROP%20ALL", None, page),
+                               (endpoint + "/queries", None, page)]:
+        request = urllib.request.Request(url, data=data, headers=headers)
+        try:
+            response = urllib.request.urlopen(request, timeout=30)
+        except urllib.error.HTTPError as err:
+            response = err
+        assert response.headers["Access-Control-Allow-Origin"] == "*", url
+
+
+def test_cors_restricted_to_some_origins_or_none():
+    service = QueryService(workers=1, timeout=5)
+    servers = [make_server(service, "127.0.0.1", 0, cors=origins) for origins in (["http://a.example:8"], [])]
+    try:
+        for server in servers:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        restricted, closed = (f"http://127.0.0.1:{server.server_address[1]}" for server in servers)
+
+        def allowed(base, origin, method="GET"):
+            request = urllib.request.Request(base + "/sparql?query=ASK%7B%7D", method=method, headers={
+                "Origin": origin, "Access-Control-Request-Method": "POST"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.headers["Access-Control-Allow-Origin"]
+
+        assert allowed(restricted, "http://a.example:8") == (200, "http://a.example:8")
+        assert allowed(restricted, "http://a.example:8", "OPTIONS") == (204, "http://a.example:8")
+        assert allowed(restricted, "http://b.example") == (200, None)
+        assert allowed(closed, "http://a.example:8") == (200, None)
+        assert allowed(closed, "http://a.example:8", "OPTIONS") == (204, None)
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+        service.close()
 
 
 def test_a_repeated_request_is_answered_from_the_kept_answers_within_their_bound(monkeypatch):
@@ -422,3 +515,41 @@ def test_a_repeated_request_is_answered_from_the_kept_answers_within_their_bound
         assert 0 < service.cached_bytes <= 4096
     finally:
         service.close()
+
+
+def test_graph_of_the_embedded_store_as_the_endpoint_names_it(tmp_path):
+    """`kgtools query --graph` without an endpoint: the inputs as named graphs, as `kgtools serve` holds them."""
+    from kgtools.errors import InputError
+    from kgtools.ontology import Ontology
+    from kgtools.sparql.query import run_stored
+    from kgtools.sparql.remote import open_engine
+    from kgtools.resources import ontology_path
+
+    extension = tmp_path / "extension.ttl"
+    extension.write_text("<http://example.org/ext> a <http://www.w3.org/2002/07/owl#Ontology> .\n"
+                         "<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> \"a\" .\n")
+    unnamed = tmp_path / "unnamed.nt"
+    unnamed.write_text("<http://example.org/b> <http://www.w3.org/2000/01/rdf-schema#label> \"b\" .\n")
+    onto = Ontology.load(ontology_path(), extension, unnamed)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def triples(graph=None):
+        return open_engine(onto, graph=graph, store=str(tmp_path / "stores")).run(count).records()[0]["n"]
+
+    ccut = triples("http://purl.obolibrary.org/obo/ccut.owl")
+    assert (triples("http://example.org/ext"), triples(unnamed.resolve().as_uri())) == (2, 1)
+    assert triples() == ccut + 3 and triples("http://example.org/not-served") == 0
+    # A stored query on one graph: the forms are in the ontology's graph, none in the extension's.
+    assert len(run_stored(onto, "forms", engine=open_engine(onto, graph="http://purl.obolibrary.org/obo/ccut.owl")
+                          ).rows) == len(run_stored(onto, "forms").rows) == 12
+    assert run_stored(onto, "forms", engine=open_engine(onto, graph="http://example.org/ext")).rows == []
+    with pytest.raises(InputError, match="Oxigraph"):
+        open_engine(onto, "rdflib", graph="http://example.org/ext")
+
+
+def test_serve_refuses_bad_options_in_one_line(kgtools_process, tmp_path):
+    for args, message in [(["--named", "no-equals-sign"], "expected IRI=FILE"),
+                          (["--named", f"http://e/g={tmp_path / 'missing.ttl'}"], "missing.ttl"),
+                          (["--cors", "http://a.example", "--no-cors"], "--no-cors")]:
+        run = kgtools_process("serve", "--port", "0", *args)
+        assert run.returncode == 2 and message in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr

@@ -14,12 +14,12 @@ class Command(click.Command):
     """A command that refuses, before doing any work, an output it cannot write or that is one of its inputs."""
 
     def invoke(self, ctx):
-        from kgtools import resources
-        from kgtools.io import check_outputs
-
         outputs = [(value, not p.type.file_okay) for p in self.params
                    if isinstance(p.type, OutputPath) and (value := ctx.params.get(p.name))]
-        if outputs:
+        if outputs:  # (imported only then: a command printing its answer starts faster)
+            from kgtools import resources
+            from kgtools.io import check_outputs
+
             # Any argument naming an existing file or folder may be read; so are the packaged ontology and text.
             named = [v for p in self.params if not isinstance(p.type, OutputPath)
                      for v in _values(ctx.params.get(p.name)) if isinstance(v, str)]

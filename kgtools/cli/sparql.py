@@ -43,7 +43,8 @@ def list_queries(fmt):
                    "the files are unchanged. Default: the user cache directory, for large inputs.")
 @click.option("--endpoint", type=URL(), help="Run on this SPARQL endpoint instead (e.g. http://host:7878/query).")
 @click.option("--graph", metavar="IRI",
-              help="With --endpoint: the graph to query (default-graph-uri), e.g. the one `kgtools push --graph` filled.")
+              help="The graph to query: with --endpoint, the default-graph-uri (e.g. the one `kgtools push --graph` "
+                   "filled); else the input whose ontology IRI (or file URL) it is, as `kgtools serve` names them.")
 @input_option
 @output_option(help="File to write (default: standard output).")
 def query(name, params, fmt, engine, store, endpoint, graph, inputs, output):
@@ -56,12 +57,14 @@ def query(name, params, fmt, engine, store, endpoint, graph, inputs, output):
       kgtools query provenance --param line=51 --format csv
       kgtools query my-query.rq --engine rdflib
       kgtools query forms --endpoint http://host:8890/sparql --graph http://purl.obolibrary.org/obo/ccut.owl
+      kgtools query forms -i hp.owl -i ccut.owl --graph http://purl.obolibrary.org/obo/ccut.owl
     """
     from kgtools.sparql import query as q
     from kgtools.sparql.remote import open_engine
 
     onto = load_ontology(inputs, store)
-    result = q.run_stored(onto, name, q.parse_params(params), open_engine(onto, engine, endpoint=endpoint, graph=graph))
+    result = q.run_stored(onto, name, q.parse_params(params),
+                          open_engine(onto, engine, endpoint=endpoint, graph=graph, store=store))
     if fmt == "table":
         headers, rows = q.table(result, onto.curie)
         if output:
@@ -82,21 +85,43 @@ def query(name, params, fmt, engine, store, endpoint, graph, inputs, output):
               help="Most rows (or triples) in a result.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Queries that may run long side by side (one more worker keeps quick queries answered).")
+@click.option("--named", "named", multiple=True, metavar="IRI=FILE",
+              help="An RDF file served as the named graph IRI (an input otherwise gets its ontology IRI, or else its "
+                   "file URL); repeat for several.")
+@click.option("--cors", "origins", multiple=True, metavar="ORIGIN",
+              help="An origin (https://host:port) whose pages may read the answers; repeat for several. "
+                   "Default: any origin.")
+@click.option("--no-cors", is_flag=True, help="No page of another origin may read the answers.")
 @input_option
-def serve(host, port, store, timeout, max_rows, workers, inputs):
+def serve(host, port, store, timeout, max_rows, workers, named, origins, no_cors, inputs):
     """Serve the ontology as a read-only SPARQL 1.1 endpoint, with the stored queries and a browser page.
 
     \b
     GET /                      a page to write and run queries
     GET|POST /sparql?query=…   SPARQL 1.1 Protocol (JSON, XML, CSV, TSV; Turtle, JSON-LD)
     GET /queries/NAME?k=v      a stored query with its parameters
-    Updates, LOAD and SERVICE are refused (403); a query over --timeout is stopped (503).
+    Each input is a named graph, and their union the default graph (default-graph-uri and
+    named-graph-uri choose among them). Updates, LOAD and SERVICE are refused (403); a query
+    over --timeout is stopped (503).
+
+    \b
+    Example:
+      kgtools serve -i hp.owl --named http://purl.obolibrary.org/obo/ccut.owl=my-ccut.ttl
     """
+    from kgtools.errors import InputError
     from kgtools.sparql.serve import QueryService, make_server
 
-    service = QueryService(inputs, store, workers=workers, timeout=timeout, max_rows=max_rows)
+    if no_cors and origins:
+        raise InputError("--cors and --no-cors: give one of them")
+    graphs = {}
+    for pair in named:
+        iri, sep, path = pair.rpartition("=")  # an IRI may hold "=" (in its query part)
+        if not sep or not iri or not path or iri in graphs:
+            raise InputError(f"--named {pair!r}: expected IRI=FILE, one file for each IRI")
+        graphs[iri] = path
+    service = QueryService(inputs, store, workers=workers, timeout=timeout, max_rows=max_rows, named=graphs)
     try:
-        server = make_server(service, host, port)
+        server = make_server(service, host, port, cors=() if no_cors else origins or ("*",))
         bound_host, bound_port = server.server_address[:2]
         if host not in ("127.0.0.1", "localhost", "::1"):
             click.echo(f"kgtools: warning: listening on {host}, reachable from other machines", err=True)

@@ -46,7 +46,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kgtools import resources
-from kgtools.errors import InputError, KgtoolsError
+from kgtools.errors import InputError, NotAcceptable, QueryError, RefusedError, ResultTooLarge  # noqa: F401 (API)
+from kgtools.sparql.querytext import (check_read_only, insert_values, may_hold_service, parse_query,  # noqa: F401 (API)
+                               query_form)
 
 #: Parameter types a stored query may declare.
 PARAM_TYPES = ("entity", "entities", "iri", "string", "integer", "boolean")
@@ -66,18 +68,6 @@ MEDIA_TYPES = {
     "rdfxml": "application/rdf+xml",
 }
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
-class QueryError(KgtoolsError):
-    """A query that cannot run: a syntax error, a bad parameter, a refused operation."""
-
-
-class RefusedError(QueryError):
-    """An update, LOAD or SERVICE sent to a read-only engine."""
-
-
-class ResultTooLarge(QueryError):
-    """A result with more rows than the limit allows."""
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -191,8 +181,14 @@ def catalog(directory: str | Path | None = None) -> dict[str, StoredQuery]:
     True
     """
     directory = Path(directory) if directory else resources.data_dir("queries")
-    return {path.stem: parse_header(path.read_text(encoding="utf-8"), path.stem, path)
-            for path in sorted(directory.glob("*.rq"))}
+    files = tuple((path, path.stat().st_mtime_ns) for path in sorted(directory.glob("*.rq")))
+    return dict(_read_catalog(files))
+
+
+@functools.lru_cache(maxsize=8)
+def _read_catalog(files: tuple) -> dict[str, StoredQuery]:
+    """The stored queries of ``files`` ((path, modification time) pairs): read once while they are unchanged."""
+    return {path.stem: parse_header(path.read_text(encoding="utf-8"), path.stem, path) for path, _ in files}
 
 
 def get_query(name_or_file: str) -> StoredQuery:
@@ -223,186 +219,6 @@ def get_query(name_or_file: str) -> StoredQuery:
     close = difflib.get_close_matches(name_or_file, list(queries), n=3)
     hint = f"; did you mean: {', '.join(close)}?" if close else " (see `kgtools queries`)"
     raise QueryError(f"unknown query {name_or_file!r}{hint}")
-
-
-# --------------------------------------------------------------------------- query text
-def _code_spans(text: str):
-    """Yield (start, end) of the parts of a query that are SPARQL code, skipping
-    comments, string literals and IRIs -- where a keyword cannot hide."""
-    pattern = re.compile(r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                         r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>', re.S)
-    position = 0
-    for match in pattern.finditer(text):
-        yield position, match.start()
-        position = match.end()
-    yield position, len(text)
-
-
-def _keywords(text: str) -> list[tuple[str, int]]:
-    """The bare words of a query's code (not in strings, IRIs or comments), upper-cased, with positions."""
-    words = []
-    for start, end in _code_spans(text):
-        for match in re.finditer(r"(?<![?$:\w])[A-Za-z_]+(?![\w:])", text[start:end]):
-            words.append((match.group(0).upper(), start + match.start()))
-    return words
-
-
-#: The SPARQL Update operations, by the name rdflib's parser gives them.
-_UPDATES = {"Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD", "Move": "MOVE",
-            "Copy": "COPY", "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
-            "Modify": "DELETE/INSERT"}
-#: The query forms, by the name of rdflib's algebra node.
-_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
-
-
-def parse_query(text: str):
-    """Parse a read-only SPARQL query into rdflib's algebra (a :class:`rdflib.plugins.sparql.sparql.Query`).
-
-    The read-only rule is decided on the parsed structure, never on the
-    text: an update (``INSERT``, ``DELETE``, ``LOAD``, ``DROP``...) and any
-    ``SERVICE`` clause, however it is spelled (``\\u0053ERVICE``, behind a
-    comment ended by a carriage return...), raise :class:`RefusedError`;
-    anything the parser cannot read raises :class:`QueryError` with the line
-    and column. rdflib's parser is the one used (pyoxigraph gives Python no
-    access to its algebra); it ends a comment only at ``\\n`` where SPARQL
-    also ends it at ``\\r``, so line ends are made ``\\n`` first, as every
-    engine reads them.
-
-    Examples
-    --------
-    >>> parse_query("SELECT * WHERE { ?s ?p ?o }").algebra.name
-    'SelectQuery'
-    >>> parse_query("SELECT * WHERE { # x\\rSERVICE <http://example.org/> { ?s ?p ?o }\\n }")
-    Traceback (most recent call last):
-    ...
-    kgtools.sparql.query.RefusedError: SERVICE is refused: queries run on this store only, never on other hosts
-    """
-    import pyparsing
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        parsed = parseQuery(text)
-    except pyparsing.ParseBaseException as err:
-        try:
-            update = parseUpdate(text)
-        except (pyparsing.ParseBaseException, RecursionError, ValueError, TypeError):
-            raise QueryError(f"SPARQL syntax error at line {err.lineno}, column {err.col}: "
-                             f"{err.msg}, found {_found(text, err.loc)}") from None
-        operations = list(update.request or [])
-        if not operations:  # a prologue or comments alone
-            raise QueryError("not a SPARQL query (expected SELECT, ASK, CONSTRUCT or DESCRIBE)") from None
-        name = _UPDATES.get(getattr(operations[0], "name", ""), "an update")
-        raise RefusedError(f"SPARQL Update ({name}) is refused: this store is read-only") from None
-    except RecursionError:
-        raise QueryError("SPARQL syntax error: the query nests too deeply") from None
-    if _holds_service(parsed):
-        raise RefusedError("SERVICE is refused: queries run on this store only, never on other hosts")
-    try:
-        query = translateQuery(parsed)
-    except Exception as err:  # rdflib raises assorted errors for queries it parses but cannot translate
-        raise QueryError(f"SPARQL error: {err}") from None
-    if _holds_service(query.algebra):
-        raise RefusedError("SERVICE is refused: queries run on this store only, never on other hosts")
-    return query
-
-
-def _found(text: str, position: int) -> str:
-    rest = text[position:position + 20].split("\n")[0]
-    return repr(rest) if rest else "the end of the query"
-
-
-def _holds_service(node) -> bool:
-    """Whether a parse tree or algebra holds a SERVICE clause anywhere."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    stack, seen = [node], set()
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, CompValue):
-            if item.name == "ServiceGraphPattern":
-                return True
-            stack.extend(item.values())
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple, set)) or type(item).__name__ == "ParseResults":
-            stack.extend(item)
-    return False
-
-
-@functools.lru_cache(maxsize=256)
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of a read-only query (see :func:`parse_query`).
-
-    Examples
-    --------
-    >>> query_form("PREFIX ex: <http://e/select#> # ask\\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    'CONSTRUCT'
-    """
-    return _FORMS[parse_query(text).algebra.name]
-
-
-def check_read_only(text: str) -> None:
-    """Refuse SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP...) and SERVICE, decided on the parsed query.
-
-    The engines are read-only, and a ``SERVICE`` clause would make the engine
-    fetch from another host. Words inside strings, IRIs and comments do not
-    count; a query that cannot be parsed raises :class:`QueryError`.
-
-    Examples
-    --------
-    >>> check_read_only('SELECT * WHERE { ?s ?p "DROP ALL" } # LOAD')
-    >>> check_read_only("DROP ALL")
-    Traceback (most recent call last):
-    ...
-    kgtools.sparql.query.RefusedError: SPARQL Update (DROP) is refused: this store is read-only
-    """
-    query_form(text)
-
-
-_MARKER = re.compile(r"^[ \t]*#[ \t]*@parameters[ \t]*$", re.M)
-
-
-def insert_values(text: str, values: dict[str, list]) -> str:
-    """Put ``VALUES`` blocks for the given variables at the start of the outer WHERE group,
-    or where a comment line ``# @parameters`` stands.
-
-    The values are :mod:`pyoxigraph` terms, written in their N-Triples form,
-    which escapes quotes and cannot hold an unescaped ``>``.
-
-    Examples
-    --------
-    >>> import pyoxigraph as ox
-    >>> insert_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": [ox.Literal('a "b" } .')]})
-    'SELECT ?s WHERE { VALUES ?o { "a \\\\"b\\\\" } ." } ?s ?p ?o }'
-    """
-    if not values:
-        return text
-    block = " ".join(f"VALUES ?{name} {{ {' '.join(str(term) for term in terms)} }}" for name, terms in values.items())
-    marker = _MARKER.search(text)
-    if marker:
-        # The query says where its parameters belong (inside a subquery, say).
-        return f"{text[:marker.start()]}{block}{text[marker.end():]}"
-    form = query_form(text)
-    brace = None
-    for word, position in _keywords(text):
-        if word == "WHERE":
-            brace = text.index("{", position)
-            break
-    if brace is None and form in ("SELECT", "ASK"):
-        # "WHERE" is optional: the first brace of the code then opens the pattern.
-        for start, end in _code_spans(text):
-            found = text.find("{", start, end)
-            if found >= 0:
-                brace = found
-                break
-    if brace is None:
-        raise QueryError("cannot bind parameters: the query has no WHERE clause")
-    return f"{text[:brace + 1]} {block}{text[brace + 1:]}"
 
 
 # --------------------------------------------------------------------------- parameters
@@ -630,6 +446,28 @@ def table(result: Result, curie=None) -> tuple[list[str], list[list[str]]]:
 
 
 # --------------------------------------------------------------------------- engines
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs on, named by graph IRIs, as the SPARQL 1.1 Protocol's
+    ``default-graph-uri`` and ``named-graph-uri`` give it: the graphs ``default`` merged into its default
+    graph, and the graphs ``named`` that ``GRAPH`` may name. A graph that the store does not hold is empty.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> store = ox.Store()
+    >>> store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("1"),
+    ...                   ox.NamedNode("http://e/g")))
+    >>> OxigraphEngine(store).run("ASK { ?s ?p ?o }").boolean
+    False
+    >>> OxigraphEngine(store, Dataset(["http://e/g"])).run("ASK { ?s ?p ?o }").boolean
+    True
+    """
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
 def _as_lists(bindings: dict | None) -> dict[str, list]:
     return {k: v if isinstance(v, list) else [v] for k, v in (bindings or {}).items()}
 
@@ -656,8 +494,8 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, store):
-        self.store = store
+    def __init__(self, store, dataset: Dataset | None = None):
+        self.store, self.dataset = store, dataset
 
     @classmethod
     def from_ontology(cls, onto, directory: str | Path | None = None) -> "OxigraphEngine":
@@ -670,20 +508,23 @@ class OxigraphEngine:
             return cls(onto.store)
         return cls(fill_store(directory, quads=onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
 
-    def run(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
-        """Run a read-only query with parameters bound as RDF terms."""
+    def run(self, text: str, bindings: dict | None = None, max_rows: int | None = None,
+            base_iri: str | None = None) -> Result:
+        """Run a read-only query with parameters bound as RDF terms.
+
+        Relative IRIs resolve against ``base_iri``. The engine's ``dataset``
+        (default: the store's default graph, and every named graph) replaces
+        the query's own ``FROM``/``FROM NAMED``, as the SPARQL Protocol's graph
+        parameters do.
+
+        The query is parsed once, by Oxigraph, which runs it: its parser takes
+        queries only, so an update (``LOAD`` included) never runs; only then is
+        it told apart from a syntax error, by :func:`check_read_only`. A query
+        that may hold ``SERVICE`` (:func:`may_hold_service`) is checked first.
+        """
         import pyoxigraph as ox
 
-        # A VALUES block, not Oxigraph's ``substitutions``: those bind a variable in the
-        # projection only, so a FILTER (EXISTS) over the parameter would not see it.
-        text = insert_values(text, _as_lists(bindings))
-        check_read_only(text)  # the text that runs is the text checked
-        try:
-            answer = self.store.query(text)
-        except SyntaxError as err:
-            raise QueryError(f"SPARQL syntax error: {err}") from None
-        except OSError as err:
-            raise QueryError(f"the query failed: {err}") from None
+        answer = self._execute(text, bindings, base_iri)
         if isinstance(answer, ox.QueryBoolean):
             return Result("boolean", boolean=bool(answer))
         if isinstance(answer, ox.QueryTriples):
@@ -691,6 +532,66 @@ class OxigraphEngine:
         variables = [v.value for v in answer.variables]
         rows = _take((tuple(solution[v] for v in variables) for solution in answer), max_rows)
         return Result("bindings", variables, rows)
+
+    def write(self, text: str, formats: list[str], bindings: dict | None = None, max_rows: int | None = None,
+              base_iri: str | None = None) -> tuple[str, bytes]:
+        """Run a query as :meth:`run` does; return the first of ``formats`` that can hold its answer, and the
+        answer written in it.
+
+        SELECT answers are written by Oxigraph's own writers, from the engine
+        straight to bytes (no Python object for each row); rows are
+        counted (against ``max_rows``) only when the answer is longer in bytes
+        than ``max_rows``, since every row takes a byte at least. Raises
+        :class:`NotAcceptable` when no format of ``formats`` fits the answer.
+
+        Examples
+        --------
+        >>> from kgtools.ontology import Ontology
+        >>> OxigraphEngine.from_ontology(Ontology.load()).write("SELECT (1 AS ?one) {}", ["turtle", "csv"])
+        ('csv', b'one\\r\\n1\\r\\n')
+        """
+        import pyoxigraph as ox
+
+        answer = self._execute(text, bindings, base_iri)
+        graph = isinstance(answer, ox.QueryTriples)
+        fitting = [f for f in formats if (f in GRAPH_FORMATS if graph else f in RESULT_FORMATS and f != "table")]
+        if not fitting:
+            raise NotAcceptable(f"a {'graph' if graph else 'solutions'} result cannot be written as "
+                                f"{', '.join(formats) or 'the accepted media types'}")
+        if graph:
+            return fitting[0], serialize_result(Result("graph", triples=_take(answer, max_rows)), fitting[0])
+        if isinstance(answer, ox.QueryBoolean):
+            return fitting[0], serialize_result(Result("boolean", boolean=bool(answer)), fitting[0])
+        data = answer.serialize(format=ox.QueryResultsFormat.JSON)
+        if max_rows is not None and len(data) > max_rows:
+            _take(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON), max_rows)
+        if fitting[0] == "json":
+            return "json", data
+        parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        return fitting[0], parsed.serialize(format=getattr(ox.QueryResultsFormat, fitting[0].upper()))
+
+    def _execute(self, text: str, bindings: dict | None, base_iri: str | None):
+        """The checks of :meth:`run`, then Oxigraph's answer (a boolean, solutions or triples, not yet read)."""
+        import pyoxigraph as ox
+
+        # A VALUES block, not Oxigraph's ``substitutions``: those bind a variable in the
+        # projection only, so a FILTER (EXISTS) over the parameter would not see it.
+        text = insert_values(text, _as_lists(bindings))
+        if may_hold_service(text):
+            check_read_only(text)  # the text that runs is the text checked
+        try:
+            options = {} if self.dataset is None else {
+                "default_graph": [ox.NamedNode(g) for g in self.dataset.default],
+                "named_graphs": [ox.NamedNode(g) for g in self.dataset.named]}
+            answer = self.store.query(text, base_iri=base_iri, **options)
+        except SyntaxError as err:
+            check_read_only(text)  # an update is refused as one; else the error is Oxigraph's
+            raise QueryError(f"SPARQL syntax error: {err}") from None
+        except ValueError as err:  # a graph name or base that is no IRI
+            raise QueryError(f"bad IRI: {err}") from None
+        except OSError as err:
+            raise QueryError(f"the query failed: {err}") from None
+        return answer
 
 
 class RdflibEngine:

@@ -35,7 +35,7 @@ import time
 import urllib.parse
 
 from kgtools.errors import InputError, KgtoolsError
-from kgtools.sparql.query import (ENGINES, MEDIA_TYPES, OxigraphEngine, RdflibEngine, Result, _as_lists, _take,
+from kgtools.sparql.query import (ENGINES, MEDIA_TYPES, Dataset, OxigraphEngine, RdflibEngine, Result, _as_lists, _take,
                            check_read_only, insert_values, query_form)
 
 #: Longest URL sent with GET; a longer query goes in a POST form. Virtuoso reads
@@ -204,27 +204,38 @@ def _http(method: str, url: str, body: bytes | None, headers: dict, timeout: flo
         raise KgtoolsError(f"{name}: cannot connect ({reason})") from None
 
 
-def open_engine(onto, engine: str = "oxigraph", endpoint: str | None = None, graph: str | None = None):
+def open_engine(onto, engine: str = "oxigraph", endpoint: str | None = None, graph: str | None = None,
+                store: str | None = None):
     """The engine to run queries with: a remote endpoint (on ``graph``) when given, else Oxigraph or rdflib.
+
+    With ``graph`` and no endpoint, Oxigraph runs on the dataset of the
+    ontology's files, each in its named graph (see
+    :func:`kgtools.store.graph_names`, as ``kgtools serve`` names them), with
+    ``graph`` as the default graph; ``store`` is the directory of persistent
+    stores, as for :func:`kgtools.store.open_store`.
 
     Examples
     --------
     >>> from kgtools.ontology import Ontology
     >>> open_engine(Ontology.load(), "rdflib").name
     'rdflib'
-    >>> open_engine(Ontology.load(), graph="http://e/g")
-    Traceback (most recent call last):
-    ...
-    kgtools.errors.InputError: --graph names a graph of a remote endpoint; give --endpoint too
+    >>> engine = open_engine(Ontology.load(), graph="http://purl.obolibrary.org/obo/ccut.owl")
+    >>> engine.run("ASK { ?s ?p ?o }").boolean, engine.dataset.default
+    (True, ('http://purl.obolibrary.org/obo/ccut.owl',))
     """
     if endpoint:
         return RemoteEngine(endpoint, graph)
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
     if graph:
-        raise InputError("--graph names a graph of a remote endpoint; give --endpoint too")
+        from kgtools.store import graph_names, open_store
+
+        if engine != "oxigraph":
+            raise InputError("--graph runs on the Oxigraph engine (or on an --endpoint), not on rdflib")
+        dataset, _ = open_store(onto.paths, store, graph_names(onto.paths))
+        return OxigraphEngine(dataset, Dataset((graph,)))
     if engine == "rdflib":
         return RdflibEngine(onto.graph)
-    if engine != "oxigraph":
-        raise InputError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
     return OxigraphEngine.from_ontology(onto)
 
 

@@ -17,13 +17,24 @@ JSON-LD and RDF/XML for CONSTRUCT and DESCRIBE.
 
 Every way a query arrives takes one path: the body is read only up to
 :data:`MAX_BODY` bytes whatever ``Content-Length`` says (chunked bodies too),
-with a read timeout; then the query runs in a worker of
+with a read timeout; a POST must say its ``Content-Type`` (400), in UTF-8
+(415 for another ``charset``). Then the query runs in a worker of
 :class:`~kgtools.sparql.workers.QueryService`, which refuses updates, ``LOAD`` and
 ``SERVICE`` (403) on the parsed query, stops a query over the time limit
 (503), answers 503 with ``Retry-After`` at once when it is full, and refuses
-results over the row limit (413). ``default-graph-uri`` and
-``named-graph-uri`` are refused (400): the endpoint holds one graph, the
-default graph. Other methods than GET, HEAD and POST get 405 with ``Allow``.
+results over the row limit (413). Relative IRIs in a query resolve against
+the URL it was sent to.
+
+The endpoint serves a dataset: each input file as a named graph, and their
+union as the default graph. ``default-graph-uri`` and ``named-graph-uri``
+make the query's dataset of the graphs they name (SPARQL 1.1 Protocol
+§2.1.4), over the query's own ``FROM``; a graph that is not served is an
+empty graph, never fetched.
+
+Browsers on other origins may read the answers (CORS): every answer says
+which origins may (``*`` unless :func:`make_server` is told fewer, or none),
+and ``OPTIONS`` answers their preflight. Other methods than GET, HEAD, POST
+and OPTIONS get 405 with ``Allow``.
 
 Examples
 --------
@@ -42,7 +53,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kgtools.errors import KgtoolsError, UnknownTermError
-from kgtools.sparql.query import MEDIA_TYPES, RefusedError, ResultTooLarge
+from kgtools.sparql.query import MEDIA_TYPES, Dataset, RefusedError, ResultTooLarge
 from kgtools.sparql.workers import Busy, NotAcceptable, QueryService, QueryTimeout
 
 #: Media types a client may ask for, and the formats that satisfy them, best first.
@@ -75,6 +86,8 @@ MAX_BODY = 256 << 10
 _PAGE = Path(__file__).parent / "serve_assets" / "endpoint.html"
 #: Seconds a client may stay silent (idle between requests, or slow to send one) before it is let go.
 READ_TIMEOUT = 20.0
+#: Seconds a browser may keep the answer to a CORS preflight.
+CORS_MAX_AGE = 86400
 
 
 def negotiate(accept: str | None) -> list[str]:
@@ -110,8 +123,9 @@ def negotiate(accept: str | None) -> list[str]:
     return formats
 
 
-def service_description(endpoint: str) -> list:
-    """The SPARQL 1.1 Service Description of the endpoint at ``endpoint``, as :mod:`pyoxigraph` triples.
+def service_description(endpoint: str, graphs=()) -> list:
+    """The SPARQL 1.1 Service Description of the endpoint at ``endpoint``, serving the named ``graphs``
+    (IRIs) and their union as the default graph, as :mod:`pyoxigraph` triples.
 
     Examples
     --------
@@ -133,7 +147,15 @@ def service_description(endpoint: str) -> list:
         ox.Triple(dataset, a, ox.NamedNode(sd + "Dataset")),
         ox.Triple(dataset, ox.NamedNode(sd + "defaultGraph"), graph),
         ox.Triple(graph, a, ox.NamedNode(sd + "Graph")),
+        ox.Triple(service, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph")),
     ]
+    for name in dict.fromkeys(graphs):
+        named, its_graph = ox.BlankNode(), ox.BlankNode()
+        triples += [ox.Triple(dataset, ox.NamedNode(sd + "namedGraph"), named),
+                    ox.Triple(named, a, ox.NamedNode(sd + "NamedGraph")),
+                    ox.Triple(named, ox.NamedNode(sd + "name"), ox.NamedNode(name)),
+                    ox.Triple(named, ox.NamedNode(sd + "graph"), its_graph),
+                    ox.Triple(its_graph, a, ox.NamedNode(sd + "Graph"))]
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
         triples.append(ox.Triple(service, ox.NamedNode(sd + "resultFormat"),
@@ -150,7 +172,7 @@ _STATUS = {
     NotAcceptable: HTTPStatus.NOT_ACCEPTABLE,
     UnknownTermError: HTTPStatus.BAD_REQUEST,
 }
-_ALLOW = "GET, HEAD, POST"
+_ALLOW = "GET, HEAD, POST, OPTIONS"
 
 
 class _Refusal(Exception):
@@ -167,6 +189,7 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = READ_TIMEOUT  # on the socket: an idle or slow client is let go
     disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart (Nagle and delayed ACK)
     service: QueryService  # set on the subclass made by make_server
+    cors: tuple = ()  # the origins whose pages may read the answers ("*": any); set by make_server too
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         if getattr(self.server, "verbose", False):
@@ -178,7 +201,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
-        for name, value in (headers or {}).items():
+        for name, value in {**self._cors(), **(headers or {})}.items():
             self.send_header(name, value)
         if self.close_connection:
             self.send_header("Connection", "close")
@@ -189,17 +212,42 @@ class _Handler(BaseHTTPRequestHandler):
     def _error(self, status: int, message: str, headers: dict | None = None) -> None:
         self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), headers)
 
+    def _cors(self) -> dict:
+        """The CORS headers of every answer: which origin may read it."""
+        if "*" in self.cors:
+            return {"Access-Control-Allow-Origin": "*"}
+        if not self.cors:
+            return {}
+        origin = self.headers.get("Origin")
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin in self.cors else {"Vary": "Origin"}
+
     # ------------------------------------------------------------ requests
     def __getattr__(self, name: str):
-        # Every method the handler has no do_X for (OPTIONS, TRACE, PUT, made-up ones) is refused the same way.
+        # Every method the handler has no do_X for (TRACE, PUT, made-up ones) is refused the same way.
         if name.startswith("do_"):
             return self._refuse_method
         raise AttributeError(name)
 
     def _refuse_method(self) -> None:
         self.close_connection = True  # its body, if any, is not read
-        self._error(HTTPStatus.METHOD_NOT_ALLOWED, "read-only endpoint: only GET, HEAD and POST are served",
+        self._error(HTTPStatus.METHOD_NOT_ALLOWED, "read-only endpoint: only GET, HEAD, POST and OPTIONS are served",
                     {"Allow": _ALLOW})
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        """The methods served, and a browser's CORS preflight answered (when its origin may read the answers)."""
+        if self.headers.get("Content-Length") not in (None, "0") or self.headers.get("Transfer-Encoding"):
+            self.close_connection = True  # a body is not read
+        headers = {"Allow": _ALLOW}
+        if "Access-Control-Allow-Origin" in self._cors():
+            headers.update({"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                            "Access-Control-Allow-Headers": "Content-Type, Accept",
+                            "Access-Control-Max-Age": str(CORS_MAX_AGE)})
+        self.send_response(HTTPStatus.NO_CONTENT)
+        for name, value in {**self._cors(), **headers}.items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
 
     def do_GET(self) -> None:  # noqa: N802 - the base class's name
         self._handle()
@@ -277,13 +325,22 @@ class _Handler(BaseHTTPRequestHandler):
         """The request's parameters (URL and form body; a direct query body becomes ``query``)."""
         body = self._body()
         pairs = self._pairs(urllib.parse.urlsplit(self.path).query)
-        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        content_type, *options = (self.headers.get("Content-Type") or "").lower().split(";")
+        content_type = content_type.strip()
         if self.command == "POST":
             if content_type == "application/sparql-update":
                 raise _Refusal(HTTPStatus.FORBIDDEN, "SPARQL Update is refused: this endpoint is read-only")
+            if not content_type:
+                raise _Refusal(HTTPStatus.BAD_REQUEST, "a POST needs a Content-Type: application/sparql-query, "
+                               "or application/x-www-form-urlencoded for a form")
+            for option in options:
+                name, _, value = option.partition("=")
+                if name.strip() == "charset" and value.strip().strip('"') not in ("utf-8", "utf8"):
+                    raise _Refusal(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"charset {value.strip()!r} is not read "
+                                   "here: send the body in UTF-8")
             if content_type == "application/sparql-query":
                 pairs.append(("query", self._text(body)))
-            elif content_type in ("application/x-www-form-urlencoded", ""):
+            elif content_type == "application/x-www-form-urlencoded":
                 pairs += self._pairs(self._text(body))
             else:
                 raise _Refusal(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"unsupported Content-Type {content_type!r}: "
@@ -345,18 +402,30 @@ class _Handler(BaseHTTPRequestHandler):
 
         from kgtools.sparql.query import GRAPH_FORMATS
 
-        endpoint = f"http://{self.headers.get('Host') or '%s:%d' % self.server.server_address[:2]}{path}"
-        try:
-            triples = service_description(endpoint)
-        except ValueError:  # a Host header that makes no IRI
-            host, port = self.server.server_address[:2]
-            triples = service_description(f"http://{'[%s]' % host if ':' in host else host}:{port}{path}")
+        triples = service_description(self._url(path), self.service.graphs)
         fmt = next((f for f in negotiate(self.headers.get("Accept")) if f in GRAPH_FORMATS), "turtle")
         names = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
         body = ox.serialize(triples, format=getattr(ox.RdfFormat, names[fmt]),
                             prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#"}
                             if fmt != "ntriples" else None)
         self._send(HTTPStatus.OK, _content_type(fmt), body)
+
+    def _url(self, path: str) -> str:
+        """The URL the request was sent to (without its query): the base of the relative IRIs of a query."""
+        import pyoxigraph as ox
+
+        try:
+            return ox.NamedNode(f"http://{self.headers.get('Host') or '-'}{path}").value
+        except ValueError:  # a Host header that makes no IRI: the address the server listens on
+            host, port = self.server.server_address[:2]
+            return f"http://{'[%s]' % host if ':' in host else host}:{port}{path}"
+
+    @staticmethod
+    def _dataset(params: dict) -> Dataset | None:
+        """The dataset the ``default-graph-uri`` and ``named-graph-uri`` parameters name, if any."""
+        default, named = ([v] if isinstance(v, str) else v for v in
+                          (params.pop("default-graph-uri", []), params.pop("named-graph-uri", [])))
+        return Dataset(tuple(default), tuple(named)) if default or named else None
 
     def _route(self, params: dict) -> None:
         path = urllib.parse.urlsplit(self.path).path.rstrip("/") or "/"
@@ -370,19 +439,18 @@ class _Handler(BaseHTTPRequestHandler):
         if path in ("/sparql", "/query"):
             if "update" in params:
                 return self._error(HTTPStatus.FORBIDDEN, "SPARQL Update is refused: this endpoint is read-only")
-            for key in ("default-graph-uri", "named-graph-uri"):
-                if key in params:
-                    return self._error(HTTPStatus.BAD_REQUEST, f"{key} is refused: this endpoint holds one graph, "
-                                       "its default graph; leave the parameter out")
             text = params.pop("query", None)
             if text is None and self.command in ("GET", "HEAD") and not params:
                 return self._describe(path)
             if not text or not isinstance(text, str):
                 return self._error(HTTPStatus.BAD_REQUEST, "give one query: ?query=… or a POST body")
-            return self._answer(lambda: self.service.run(text, formats=self._formats(params)))
+            dataset, base = self._dataset(params), self._url(urllib.parse.urlsplit(self.path).path)
+            return self._answer(lambda: self.service.run(text, formats=self._formats(params), base_iri=base,
+                                                         dataset=dataset))
         if path.startswith("/queries/"):
             name = urllib.parse.unquote(path[len("/queries/"):])
-            return self._answer(lambda: self.service.run_stored(name, params, self._formats(params)))
+            dataset = self._dataset(params)
+            return self._answer(lambda: self.service.run_stored(name, params, self._formats(params), dataset))
         self._error(HTTPStatus.NOT_FOUND, f"no such path {path!r}: try /, /sparql, /queries or /queries/NAME")
 
 
@@ -407,12 +475,15 @@ class _Server6(_Server):
 
 
 def make_server(service: QueryService, host: str = "127.0.0.1", port: int = 7879, verbose: bool = False,
-                read_timeout: float = READ_TIMEOUT):
+                read_timeout: float = READ_TIMEOUT, cors=("*",)):
     """An HTTP server (not yet serving) for a :class:`QueryService`; port 0 picks a free port.
 
     ``host`` may be an IPv4 or IPv6 address (``::1``, ``::``) or a name; a
     client silent for ``read_timeout`` seconds (idle, or slow to send its
-    request) is let go.
+    request) is let go. ``cors``: the origins (``https://host:port``) whose
+    pages may read the answers, ``*`` for any (the default: the endpoint is
+    read-only, and a browser sends no credentials to it), none for no other
+    origin than the endpoint's own.
     Call ``serve_forever()`` on it (in a thread if need be), then ``shutdown()``.
 
     Examples
@@ -426,7 +497,7 @@ def make_server(service: QueryService, host: str = "127.0.0.1", port: int = 7879
     True
     >>> server.shutdown(); server.server_close(); service.close()
     """
-    handler = type("Handler", (_Handler,), {"service": service, "timeout": read_timeout})
+    handler = type("Handler", (_Handler,), {"service": service, "timeout": read_timeout, "cors": tuple(cors)})
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         server = (_Server6 if family == socket.AF_INET6 else _Server)((host, port), handler)

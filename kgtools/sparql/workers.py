@@ -56,8 +56,8 @@ from pathlib import Path
 
 from kgtools import resources, store as stores
 from kgtools.errors import InputError, KgtoolsError
-from kgtools.sparql.query import (GRAPH_FORMATS, QueryError, RefusedError, ResultTooLarge, bind_parameters, catalog,
-                           check_read_only)
+from kgtools.sparql.query import (Dataset, NotAcceptable, QueryError, RefusedError, ResultTooLarge, bind_parameters,
+                           catalog)
 
 #: Seconds a query may run before it counts against the ``workers`` that may run long.
 QUICK = 1.0
@@ -69,10 +69,6 @@ _CLONE_NEWNET = 0x40000000
 
 class QueryTimeout(QueryError):
     """A query ran longer than the endpoint allows, and was stopped."""
-
-
-class NotAcceptable(QueryError):
-    """No format the client accepts can hold the result."""
 
 
 class Busy(QueryError):
@@ -104,7 +100,8 @@ def _keeper_main(conn, paths: list[Path]) -> None:
     """The keeper: leaves the network, loads the libraries and the graph, then forks a worker on each request.
 
     It is told where the persistent store is (None: none is built yet, so
-    the graph is parsed into memory here), answers ``("ready", isolated)``
+    the dataset is parsed into memory here, each file in its named graph
+    and in the default graph), answers ``("ready", isolated)``
     or ``("failed", error type, message)``, then serves requests until its
     connection closes: ``("fork", None)`` followed by the worker's end of a
     connection (an fd) forks a worker and answers its pid;
@@ -122,14 +119,13 @@ def _keeper_main(conn, paths: list[Path]) -> None:
     from kgtools.ontology import refuse_empty  # and Ontology, loaded once here for every worker forked after
     from kgtools.sparql.query import serialize_result  # noqa: F401 -- the same
 
-    check_read_only("ASK {}")  # the SPARQL parser loads now, once for every worker
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended workers are reaped by the kernel
     graph = None
     try:
-        _, location = conn.recv()  # ("start", the built store or None); None alone: closed before it started
+        _, location, names = conn.recv()  # ("start", the built store or None, graph names); None: closed
         if location is None:
             graph = ox.Store()
-            stores.load_files(graph, paths, bulk=False)
+            stores.load_files(graph, paths, bulk=False, graphs=names)
             refuse_empty(paths, graph)
     except (EOFError, TypeError):
         return
@@ -173,15 +169,15 @@ def _worker_main(conn, graph, location: str | None) -> None:
     import pyoxigraph as ox
 
     from kgtools.ontology import Ontology
-    from kgtools.sparql.query import OxigraphEngine, serialize_result
+    from kgtools.sparql.query import OxigraphEngine
 
     try:
-        engine = OxigraphEngine(graph if location is None else ox.Store.read_only(location))
+        store = graph if location is None else ox.Store.read_only(location)
     except OSError:  # the store went (the service closed) while this worker started
         conn.send("failed")
         return
     conn.send("ready")
-    queries, onto = catalog(), None
+    queries, onto, whole = catalog(), None, OxigraphEngine(store)
     bound: dict = {}  # the store is read-only: a stored query's parameters resolve the same way every time
     while True:
         try:
@@ -190,22 +186,18 @@ def _worker_main(conn, graph, location: str | None) -> None:
             return
         if job is None:
             return
-        name, text, bindings, formats, max_rows = job
+        name, text, bindings, formats, max_rows, base, dataset = job
+        engine = whole if dataset is None else OxigraphEngine(store, dataset)
         try:
             if name is not None:  # a stored query: its parameters are looked up here, within the time limit
                 key = (name, repr(sorted(bindings.items())))
                 if key not in bound:
-                    onto = onto or Ontology(engine.store)  # lookups on the same read-only store, no copy
+                    onto = onto or Ontology(store)  # lookups on the same read-only store, no copy
                     if len(bound) >= 4096:
                         bound.clear()
                     bound[key] = bind_parameters(onto, queries[name], bindings)
                 text, bindings = queries[name].text, bound[key]
-            result = engine.run(text, bindings, max_rows=max_rows)
-            fitting = [f for f in formats if (f in GRAPH_FORMATS) == (result.kind == "graph")]
-            if not fitting:
-                raise NotAcceptable(f"a {'graph' if result.kind == 'graph' else 'solutions'} result cannot be "
-                                    f"written as {', '.join(formats) or 'the accepted media types'}")
-            conn.send(("ok", fitting[0], serialize_result(result, fitting[0])))
+            conn.send(("ok", *engine.write(text, formats, bindings, max_rows, base)))
         except KgtoolsError as err:
             conn.send(("error", type(err).__name__, err.message))
         except Exception as err:  # a worker must answer, whatever the query did
@@ -234,10 +226,11 @@ class _Keeper:
         self._lock = threading.Lock()  # one request at a time on the keeper's connection
         self.isolated = False
 
-    def start(self, location: Path | None) -> None:
-        """Tell the keeper where the built store is (None: it parses the inputs); wait until it is ready."""
+    def start(self, location: Path | None, graphs: list[str]) -> None:
+        """Tell the keeper where the built store is (None: it parses the inputs into ``graphs``); wait until it
+        is ready."""
         try:
-            self.conn.send(("start", None if location is None else str(location)))
+            self.conn.send(("start", None if location is None else str(location), graphs))
             reply = self.conn.recv()
         except (EOFError, OSError):
             reply = ("failed", "KgtoolsError", "the query workers' process failed to start")
@@ -318,7 +311,11 @@ class _Worker:
 class QueryService:
     """Runs read-only queries in worker processes over one read-only store, with limits.
 
-    ``inputs`` are the RDF files (default: the packaged ontology); ``store``
+    ``inputs`` are the RDF files (default: the packaged ontology), and
+    ``named`` more of them with the IRI of the graph each makes (IRI -> file):
+    the service holds a dataset, each file in its named graph (given, else
+    the file's ontology IRI, else its file URL: :func:`kgtools.store.graph_names`)
+    and their union as the default graph. ``store`` is
     the directory of persistent stores (see :func:`kgtools.store.open_store`:
     large inputs get one in the user's cache directory without it). The
     workers read the persistent store when it is built, else the graph the
@@ -336,15 +333,21 @@ class QueryService:
     >>> service.run("DROP ALL")
     Traceback (most recent call last):
     ...
-    kgtools.sparql.query.RefusedError: SPARQL Update (DROP) is refused: this store is read-only
+    kgtools.errors.RefusedError: SPARQL Update (DROP) is refused: this store is read-only
+    >>> service.graphs
+    ['http://purl.obolibrary.org/obo/ccut.owl']
     >>> service.close()
     """
 
     def __init__(self, inputs: tuple = (), store: str | Path | None = None, workers: int = 2,
-                 timeout: float = 10.0, max_rows: int = 10_000, waiting: int = 64):
+                 timeout: float = 10.0, max_rows: int = 10_000, waiting: int = 64, named: dict | None = None):
         if workers < 1 or timeout <= 0 or max_rows < 1 or waiting < 0:
             raise KgtoolsError("workers, timeout and max rows must be positive")
-        paths = [Path(p) for p in inputs] or [resources.ontology_path()]
+        named = {Path(path): iri for iri, path in (named or {}).items()}
+        paths = [Path(p) for p in inputs if Path(p) not in named] + list(named)
+        paths = paths or [resources.ontology_path()]
+        #: The IRIs of the named graphs, one for each input file (two files may share one).
+        self.graphs = stores.graph_names(paths, named)
         self.workers, self.timeout, self.max_rows, self.waiting = workers, timeout, max_rows, waiting
         self.quick = min(QUICK, timeout)
         self._changed = threading.Condition()
@@ -362,11 +365,11 @@ class QueryService:
         self._keeper = _Keeper(paths)
         starting: list[_Worker] = []
         try:
-            persistent = stores.persistent_store(paths, store)
+            persistent = stores.persistent_store(paths, store, self.graphs)
             if persistent is not None and persistent.is_dir():
                 stores.mark_used(persistent)
                 self.location = persistent
-            self._keeper.start(self.location)
+            self._keeper.start(self.location, self.graphs)
             self.queries = catalog()
             for _ in range(workers + 1):  # forked at once, they open the store side by side
                 starting.append(self._keeper.fork())
@@ -388,7 +391,7 @@ class QueryService:
         """Build the persistent store (in a detached process, as for every command), then move the workers
         onto it: each is replaced (an idle one now, a busy one when its query ends) and the keeper lets
         the graph in memory go."""
-        stores.build_store(location, paths)
+        stores.build_store(location, paths, self.graphs)
         if not stores.wait_for_store(location) or self._closed:
             return  # no store this time (the build failed): the graph stays in memory
         try:
@@ -482,22 +485,27 @@ class QueryService:
             self._long -= 1
 
     # ------------------------------------------------------------ queries
-    def run(self, text: str, bindings: dict | None = None, formats: list[str] | None = None) -> tuple[str, bytes]:
+    def run(self, text: str, bindings: dict | None = None, formats: list[str] | None = None,
+            base_iri: str | None = None, dataset: Dataset | None = None) -> tuple[str, bytes]:
         """Run a query in a worker; return the chosen format and the serialised result.
 
-        The worker checks the query (:func:`kgtools.sparql.query.check_read_only`)
-        and runs it. Raises :class:`RefusedError` for updates and SERVICE,
+        The worker runs the query (:meth:`kgtools.sparql.query.OxigraphEngine.run`,
+        relative IRIs against ``base_iri``, on ``dataset`` if given, else on
+        the whole dataset, whose default graph is the union of the inputs).
+        Raises :class:`RefusedError` for updates and SERVICE,
         :class:`QueryTimeout` when the query overruns (its worker is
         replaced), :class:`Busy` when no worker can take it,
         :class:`ResultTooLarge`, :class:`NotAcceptable` or :class:`QueryError`.
         """
-        return self._execute((None, text, bindings or {}, formats or ["json", "turtle"], self.max_rows))
+        return self._execute((None, text, bindings or {}, formats or ["json", "turtle"], self.max_rows, base_iri,
+                              dataset))
 
-    def run_stored(self, name: str, params: dict, formats: list[str] | None = None) -> tuple[str, bytes]:
+    def run_stored(self, name: str, params: dict, formats: list[str] | None = None,
+                   dataset: Dataset | None = None) -> tuple[str, bytes]:
         """Run a stored query by name with parameters given as strings (looked up by the worker)."""
         if name not in self.queries:
             raise LookupError(name)
-        return self._execute((name, None, params, formats or ["json", "turtle"], self.max_rows))
+        return self._execute((name, None, params, formats or ["json", "turtle"], self.max_rows, None, dataset))
 
     @property
     def cached_bytes(self) -> int:
