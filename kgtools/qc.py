@@ -120,7 +120,8 @@ def report_triples(turtle: bytes, ontology_iri: str | None = None) -> list[Viola
     from kgtools.ontology import converter
 
     store = ox.Store()
-    store.bulk_load(turtle, format=ox.RdfFormat.TURTLE)
+    # Lenient, as ROBOT (Jena) is with what OWLAPI writes: an IRI OWLAPI let through is checked, not refused.
+    store.bulk_load(turtle, format=ox.RdfFormat.TURTLE, lenient=True)
     curie = converter()
 
     def show(term) -> str:
@@ -180,3 +181,75 @@ def release_files(folder: str | Path) -> list[Path]:
     if not folder.is_dir():
         raise KgtoolsError(f"{folder}: no such folder")
     return sorted(p for p in folder.iterdir() if p.is_file())
+
+
+def check(paths) -> list[FileReport]:
+    """ROBOT's default-profile report on each file of ``paths`` (files, or folders whose files are all checked).
+
+    Examples
+    --------
+    >>> from kgtools.resources import ontology_path
+    >>> [r.path.name for r in check([ontology_path()])]
+    ['calcinosis.ttl']
+    """
+    files = []
+    for path in map(Path, paths):
+        files += release_files(path) if path.is_dir() else [path]
+    return [report_file(path) for path in files]
+
+
+def check_release(onto, on_file=None) -> list[FileReport]:
+    """Write the ontology's release files into a temporary folder and report on each, as :func:`check` does.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> reports = check_release(Ontology.load())
+    >>> sorted({r.path.name: r.counts()["ERROR"] for r in reports if r.format}.items())[:2]
+    [('ccut-base.obo', 0), ('ccut-base.owl', 0)]
+    """
+    import tempfile
+
+    from kgtools.release import release
+
+    with tempfile.TemporaryDirectory() as folder:
+        return check(release(onto, Path(folder) / "release", on_file=on_file))
+
+
+def to_tsv(reports: list[FileReport]) -> str:
+    """ROBOT's report table as TSV, with the file first: File, Level, Rule Name, Subject, Property, Value.
+
+    Examples
+    --------
+    >>> print(to_tsv([FileReport(Path("o.owl"), "RDF/XML Syntax", [Violation("INFO", "r", "s", "p", "")])]), end="")
+    File	Level	Rule Name	Subject	Property	Value
+    o.owl	INFO	r	s	p	
+    """
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer.writerow(["File", "Level", "Rule Name", "Subject", "Property", "Value"])
+    for report in reports:
+        for v in report.violations:
+            writer.writerow([report.path.name, v.level, v.rule, v.subject, v.property, v.value])
+    return out.getvalue()
+
+
+def summary(reports: list[FileReport]) -> list[str]:
+    """One line per file: what OWLAPI read it as and the violations per level, or why it was not checked.
+
+    Examples
+    --------
+    >>> summary([FileReport(Path("o.owl"), "RDF/XML Syntax", [Violation("INFO", "r", "s", "p", "")])])
+    ['o.owl (RDF/XML Syntax): 0 ERROR, 0 WARN, 1 INFO']
+    """
+    lines = []
+    for report in reports:
+        if report.format is None:
+            lines.append(f"{report.path.name}: not checked: {report.skipped}")
+        else:
+            counts = ", ".join(f"{n} {level}" for level, n in report.counts().items())
+            lines.append(f"{report.path.name} ({report.format}): {counts}")
+    return lines
