@@ -174,8 +174,10 @@ def _frames(graph, kinds=("class", "property", "individual")):
             continue
         for node in sorted(s for s in graph.subjects(RDF.type, type_) if isinstance(s, URIRef)):
             name = label(node)
-            if node in seen or (name is None and not _is_project(node)):
-                continue  # an external entity only declared (base variant): OBO needs no frame for it
+            if node in seen or (name is None and kind != "class" and not _is_project(node)):
+                # An external class only declared (base variant) keeps a bare frame, so that OBO declares it too;
+                # an external property only declared (dcterms, oboInOwl) is OBO's own vocabulary.
+                continue
             seen.add(node)
             ann = lambda p, o: annotations.get((node, p, o), [])  # noqa: E731
             frame = {
