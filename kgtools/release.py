@@ -174,10 +174,8 @@ def _frames(graph, kinds=("class", "property", "individual")):
             continue
         for node in sorted(s for s in graph.subjects(RDF.type, type_) if isinstance(s, URIRef)):
             name = label(node)
-            if node in seen or (name is None and kind != "class" and not _is_project(node)):
-                # An external class only declared (base variant) keeps a bare frame, so that OBO declares it too;
-                # an external property only declared (dcterms, oboInOwl) is OBO's own vocabulary.
-                continue
+            if node in seen or (name is None and not _is_project(node)):
+                continue  # an external entity only declared (base variant): obo_owl_axioms declares the classes
             seen.add(node)
             ann = lambda p, o: annotations.get((node, p, o), [])  # noqa: E731
             frame = {
@@ -242,7 +240,8 @@ def graph_terms(graph) -> dict:
 def obo_owl_axioms(graph) -> str:
     """The axioms of a graph that OBO frames have no clause for, in OWL functional syntax: the OBO ``owl-axioms``.
 
-    They are the named individuals (the hedges: declaration, types, labels,
+    They are the declarations of the external classes that have no frame (only declared, in the base
+    variant), the named individuals (the hedges: declaration, types, labels,
     definitions), the qualified statements (anonymous individuals with their
     annotations) and the ``R some (A or B)`` restrictions, with the
     provenance annotations of each axiom. OWLAPI's OBO parser adds them to
@@ -279,7 +278,10 @@ def obo_owl_axioms(graph) -> str:
 
     annotations = _axiom_annotations(graph)
     blank: dict = {}
-    lines = []
+    # External classes only declared (base variant) have no frame: a bare [Term] would get OWLAPI's oboInOwl:id
+    # and so need a label. Declared here, OWLAPI reads the same classes as from the .owl.
+    lines = [f"Declaration(Class({term(c)}))" for c in sorted(graph.subjects(RDF.type, OWL.Class))
+             if isinstance(c, URIRef) and not _is_project(c) and graph.value(c, RDFS.label) is None]
     individuals = sorted(s for s in graph.subjects(RDF.type, OWL.NamedIndividual) if isinstance(s, URIRef))
     for individual in individuals:
         lines.append(f"Declaration(NamedIndividual({term(individual)}))")

@@ -105,12 +105,9 @@ def test_obo_carries_the_texts_facts_and_header(released, onto):
 def test_base_leaves_out_external_terms_but_keeps_project_axioms(variants):
     base = release.graph_terms(variants["-base"])
     full = release.graph_terms(variants["-full"])
-    assert full["UBERON:0002097"]["name"] == "skin of body"
-    # An external class keeps a bare frame in base, so that it is declared there too; nothing is said of it.
-    assert base["UBERON:0002097"] == {"name": None, "definition": None, "synonyms": set(), "xrefs": set(),
-                                      "is_a": set(), "relationships": set()}
+    assert "UBERON:0002097" in full and "UBERON:0002097" not in base
     assert base["CCUT:0001000"] == full["CCUT:0001000"]
-    assert all(k.startswith("CCUT:") for k, term in base.items() if term["name"])
+    assert all(k.startswith("CCUT:") for k in base)
 
 
 def test_owl_axioms_hold_what_obo_frames_cannot(released):
