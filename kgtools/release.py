@@ -240,13 +240,15 @@ def graph_terms(graph) -> dict:
 def obo_owl_axioms(graph) -> str:
     """The axioms of a graph that OBO frames have no clause for, in OWL functional syntax: the OBO ``owl-axioms``.
 
-    They are the declarations of the external classes that have no frame (only declared, in the base
-    variant), the named individuals (the hedges: declaration, types, labels,
-    definitions), the qualified statements (anonymous individuals with their
-    annotations) and the ``R some (A or B)`` restrictions, with the
-    provenance annotations of each axiom. OWLAPI's OBO parser adds them to
-    the ontology it reads, as it does for the ``owl-axioms`` its OBO writer
-    leaves. Functional syntax is written here for these three shapes only.
+    They are the declarations of the external classes that have no frame
+    (only declared, in the base variant), the named individuals (the hedges:
+    declaration, types, labels, definitions), the qualified statements
+    (anonymous individuals with their annotations) and the ``R some (A or
+    B)`` restrictions, with the provenance annotations of each axiom.
+    OWLAPI's OBO parser adds them to the ontology it reads, as it does for
+    the ``owl-axioms`` its OBO writer leaves. Functional syntax is written
+    here for these four shapes only (py-horned-owl, which writes it, drops
+    anonymous individuals, the qualified statements).
 
     Examples
     --------
