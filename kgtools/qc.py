@@ -160,8 +160,7 @@ def report_file(path: str | Path) -> FileReport:
 
     path = Path(path)
     if path.suffix.lower() not in OWLAPI_EXTENSIONS:
-        return FileReport(path, None, skipped="OWLAPI reads no such file (OBO Graphs JSON, JSON-LD and SSSOM are "
-                                              "checked by their own readers in the tests)")
+        return FileReport(path, None, skipped="OWLAPI reads no such file (OBO Graphs JSON, JSON-LD, SSSOM)")
     loaded = owlapi.load(path)
     iri = loaded.ontology.getOntologyID().getOntologyIRI()
     ontology_iri = str(iri.get()) if iri.isPresent() else None

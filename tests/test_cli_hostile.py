@@ -115,7 +115,7 @@ COMMANDS = {
     "neighbors": ["calciphylaxis"], "central": [], "differential": ["calcium deposit"], "viz": [],
     "validate": [], "reason": ["--reasoner", "owlrl"], "query": ["forms"],
     "push": ["--endpoint", "http://127.0.0.1:9/store"], "release": ["-o", "{w}/release"], "mappings": [],
-    "merge": [str(HP_SLICE), "--reason", "none"], "align": [str(HP_SLICE)],
+    "merge": [str(HP_SLICE), "--reason", "none"], "align": [str(HP_SLICE)], "qc": [],
 }
 
 
