@@ -237,7 +237,8 @@ class _Index:
 
 
 def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replace_iris: bool = False,
-          normalize_prefixes: bool = False, on_step: Callable[[str], None] | None = None) -> MergeResult:
+          normalize_prefixes: bool = False, on_step: Callable[[str], None] | None = None,
+          keep_annotation_model: bool = False) -> MergeResult:
     """Merge ``onto`` into the ontologies in ``others`` (OWL or OBO files).
 
     ``unify="exact"`` unifies each project term with the target of its exact
@@ -248,7 +249,11 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
     ``normalize_prefixes`` asks to rewrite cross-reference prefixes to the
     project's preferred ones (``SNOMEDCT_US:`` to ``SCTID:``...) and ``https``
     OBO PURLs to ``http``. ``on_step`` is called with the name of each step
-    (for a progress display).
+    (for a progress display). The project's annotation model is left out
+    (:func:`annotation_model`) unless ``keep_annotation_model``: kept, the
+    merged file answers the project's queries about hedges and qualified
+    statements as the ontology does, with "qualified statement" and "hedge"
+    as two more top-level classes.
 
     Examples
     --------
@@ -289,7 +294,7 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
         normalised = [[normalise_triple(t) for t in triples] for _, triples in inputs]
     else:
         normalised = [list(triples) for _, triples in inputs]
-    left_out = annotation_model(normalised[0])
+    left_out = set() if keep_annotation_model else annotation_model(normalised[0])
     project_index = _Index([t for t in normalised[0] if t not in left_out])
     other_triples = [t for triples in normalised[1:] for t in triples]
     other_index = _Index(other_triples)

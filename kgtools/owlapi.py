@@ -78,7 +78,7 @@ def load(path: str | Path) -> Loaded:
     --------
     >>> import tempfile, pathlib
     >>> bad = pathlib.Path(tempfile.mkdtemp()) / "bad.owl"
-    >>> _ = bad.write_text("<rdf:RDF")
+    >>> _ = bad.write_text("Ontology(")  # none of OWLAPI's parsers reads it
     >>> try:
     ...     load(bad)
     ... except InputError as err:

@@ -220,9 +220,8 @@ def to_tsv(reports: list[FileReport]) -> str:
 
     Examples
     --------
-    >>> print(to_tsv([FileReport(Path("o.owl"), "RDF/XML Syntax", [Violation("INFO", "r", "s", "p", "")])]), end="")
-    File	Level	Rule Name	Subject	Property	Value
-    o.owl	INFO	r	s	p	
+    >>> to_tsv([FileReport(Path("o.owl"), "RDF/XML Syntax", [Violation("INFO", "r", "s", "p", "")])]).splitlines()
+    ['File\\tLevel\\tRule Name\\tSubject\\tProperty\\tValue', 'o.owl\\tINFO\\tr\\ts\\tp\\t']
     """
     import csv
     import io

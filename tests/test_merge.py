@@ -119,6 +119,23 @@ def test_the_annotation_model_is_left_out_of_the_merged_hierarchy(onto, merged):
     assert "left out (the annotation model)" in merged.text()
 
 
+def test_the_annotation_model_is_kept_on_request(onto, tmp_path):
+    from click.testing import CliRunner
+
+    from kgtools.cli import main
+
+    kept = merging.merge(onto, [SLICES / "hp_slice.obo"], keep_annotation_model=True)
+    assert kept.left_out == [] and kept.report["terms left out"] == []
+    assert_nothing_lost(onto, [SLICES / "hp_slice.obo"], kept)
+    qualified = "http://purl.obolibrary.org/obo/CCUT_0000090"
+    assert sum(1 for t in kept.triples if t.object.value == qualified) == 10
+    out = tmp_path / "kept.nt"
+    result = CliRunner().invoke(main, ["merge", str(SLICES / "hp_slice.obo"), "--reason", "none",
+                                       "--keep-annotation-model", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"<{qualified}>" in out.read_text() and "left out (the annotation model)" not in result.output
+
+
 def test_the_shapes_check_the_hedged_axioms_against_the_annotation_model_left_out(onto):
     result = merging.merge(onto, [SLICES / "hp_slice.obo"])
     assert merging.check(result)["shapes"]["conforms"]

@@ -16,7 +16,8 @@ def merged_owl(onto, tmp_path_factory):
     from kgtools import merge
 
     path = tmp_path_factory.mktemp("hpo") / "merged.owl"
-    path.write_bytes(merge.merge(onto, [FULL_HPO]).serialize("owl"))
+    # The annotation model kept: the hedged claims are answered on the merged file as on the ontology.
+    path.write_bytes(merge.merge(onto, [FULL_HPO], keep_annotation_model=True).serialize("owl"))
     return path
 
 
