@@ -18,7 +18,7 @@ not an rdflib graph, so that the full HPO (330,000 triples) merges in seconds:
    oboInOwl and dc properties undeclared);
 5. the project's annotation model, "qualified statement" and "hedge" with
    the hedge kinds, the hedge individuals and the qualified statements, is
-   left out (:func:`annotation_model`): it records how the source text
+   left out unless asked for (:func:`annotation_model`): it records how the source text
    hedges a claim, it is no disease, phenotype or process, and it would be
    two new top-level classes in the merged hierarchy. The provenance of the
    project's axioms still names each hedge by its IRI, which the CCUT
@@ -352,7 +352,7 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
         "unify": unify if not replace_iris else "exact (IRI replacement)",
         "terms added": _terms_added(project_index, other_index, iri_map, curie),
         "terms unified": unified,
-        "terms left out": _terms_left_out(left_out, project_index, curie),
+        "terms left out": _terms_left_out(left_out, curie),
         "label clashes": _label_clashes(project_index, other_index, unified_pairs, curie),
         "conflicting parents": _conflicting_parents(project_index, other_index, unified_pairs, curie),
         "dangling references": _dangling(together, curie),  # before the declarations that OWL 2 DL needs
@@ -403,7 +403,7 @@ def annotation_model(triples) -> set:
     return {t for t in triples if t.subject in nodes}
 
 
-def _terms_left_out(left_out, project: "_Index", curie) -> list[dict]:
+def _terms_left_out(left_out, curie) -> list[dict]:
     """The named classes and individuals of the annotation model, with their labels."""
     import pyoxigraph as ox
 
