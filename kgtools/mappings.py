@@ -176,7 +176,7 @@ def bioregistry_prefix_map(prefixes, project_map: dict[str, str] | None = None) 
 
 @functools.lru_cache(maxsize=1)
 def _bioregistry():
-    """The Bioregistry as a :class:`curies.Converter` (about two seconds to build: once per process)."""
+    """The Bioregistry as a :class:`curies.Converter`, built once per process."""
     import bioregistry
 
     return bioregistry.get_converter()
