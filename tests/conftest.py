@@ -36,24 +36,32 @@ def full_hpo() -> Path:
 
 @pytest.fixture(scope="session")
 def hpo_merge(onto, full_hpo):
-    """The packaged ontology merged into the full HPO (a ``kgtools.exchange.merge.MergeResult``), once per session:
-    read it, never change it."""
+    """The packaged ontology merged into the full HPO (a ``kgtools.exchange.merge.MergeResult``), made once per
+    session for each value of ``keep_annotation_model``: read it, never change it."""
     from kgtools.exchange import merge
 
-    return merge.merge(onto, [full_hpo])
+    merges = {}
+
+    def merged(keep_annotation_model: bool = False):
+        if keep_annotation_model not in merges:
+            merges[keep_annotation_model] = merge.merge(onto, [full_hpo], keep_annotation_model=keep_annotation_model)
+        return merges[keep_annotation_model]
+
+    return merged
 
 
 @pytest.fixture(scope="session")
 def hpo_merged_file(hpo_merge, tmp_path_factory):
-    """That merge written as RDF/XML, once per session; returns a function of the suffix (``"owl"``, ``"nt"``)."""
+    """That merge written in a format (``"owl"``, ``"nt"``), once per session; returns its path."""
     folder = tmp_path_factory.mktemp("hpo-merged")
     written = {}
 
-    def path(suffix: str = "owl") -> Path:
-        if suffix not in written:
-            written[suffix] = folder / f"merged.{suffix}"
-            written[suffix].write_bytes(hpo_merge.serialize(suffix))
-        return written[suffix]
+    def path(suffix: str = "owl", keep_annotation_model: bool = False) -> Path:
+        key = (suffix, keep_annotation_model)
+        if key not in written:
+            written[key] = folder / f"merged{'-kept' if keep_annotation_model else ''}.{suffix}"
+            written[key].write_bytes(hpo_merge(keep_annotation_model).serialize(suffix))
+        return written[key]
 
     return path
 

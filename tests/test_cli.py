@@ -100,7 +100,8 @@ def test_publish_writes_the_outputs(tmp_path):
     result = run("publish", "-o", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "coverage.json").read_text())["percent"] == 100.0
-    assert (tmp_path / "calcinosis.owl").stat().st_size > 0
+    assert (tmp_path / "ccut.owl").stat().st_size > 0
+    assert "qc         ROBOT report on 9 release files as OWLAPI reads them: 0 ERROR" in result.output
     assert "coverage" in result.output
     assert "validate   conforms: 0 violations, 9 warnings, 0 infos" in result.output
     assert "reason     hermit: consistent, 0 unsatisfiable classes" in result.output

@@ -115,7 +115,7 @@ COMMANDS = {
     "neighbors": ["calciphylaxis"], "central": [], "differential": ["calcium deposit"], "viz": [],
     "validate": [], "reason": ["--reasoner", "owlrl"], "query": ["forms"],
     "push": ["--endpoint", "http://127.0.0.1:9/store"], "release": ["-o", "{w}/release"], "mappings": [],
-    "merge": [str(HP_SLICE), "--reason", "none"], "align": [str(HP_SLICE)],
+    "merge": [str(HP_SLICE), "--reason", "none"], "align": [str(HP_SLICE)], "qc": [],
 }
 
 
@@ -363,11 +363,11 @@ def test_a_device_as_output_stays_a_device(tmp_path):
 def test_release_replaces_an_earlier_release_whole(tmp_path):
     out = tmp_path / "release"
     out.mkdir()
-    (out / "calcinosis.owl").write_text("an earlier release\n")
+    (out / "ccut.owl").write_text("an earlier release\n")
     result = CliRunner().invoke(main, ["release", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert len(list(out.iterdir())) == 15
-    assert (out / "calcinosis.owl").read_text().startswith("<?xml")
+    assert (out / "ccut.owl").read_text().startswith("<?xml")
     assert [p.name for p in tmp_path.iterdir()] == ["release"]
 
 
@@ -385,7 +385,7 @@ def test_publish_failing_half_way_leaves_the_earlier_output_as_it_was(tmp_path):
     """Another ontology lacks a term a stored query's default names: publish stops, out/ is untouched."""
     out = tmp_path / "out"
     out.mkdir()
-    (out / "calcinosis.ttl").write_text("an earlier publication\n")
+    (out / "ccut.ttl").write_text("an earlier publication\n")
     other = tmp_path / "other.ttl"
     shutil.copy(DATA / "foreign-terms.ttl", other)
     before = _snapshot(tmp_path)
@@ -440,7 +440,7 @@ def test_publish_interrupted_half_way_leaves_nothing(tmp_path, signum, code, sai
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
-        while not any(tmp_path.glob(".out.*.tmp/calcinosis.owl")):
+        while not any(tmp_path.glob(".out.*.tmp/ccut.owl")):
             assert proc.poll() is None and time.monotonic() < deadline, "publish ended before it was interrupted"
             time.sleep(0.05)
         proc.send_signal(signum)

@@ -42,7 +42,10 @@ def assert_nothing_lost(onto, others, result):
 
     output = set(result.triples)
     rewrites = result.report["prefix rewrites"]
-    inputs = [oxigraph_triples(onto.graph)] + [read_once(p, f"in{n}") for n, p in enumerate(others, 1)]
+    # The annotation model is left out on purpose (its own test below): the rest of the project is all there.
+    left_out = set(result.left_out)
+    project = [t for t in oxigraph_triples(onto.graph) if rewritten(t, rewrites) not in left_out]
+    inputs = [project] + [read_once(p, f"in{n}") for n, p in enumerate(others, 1)]
     # Blank nodes are renamed per file; compare ground triples exactly and count the others.
     for triples in inputs:
         ground = [t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)]
@@ -52,7 +55,9 @@ def assert_nothing_lost(onto, others, result):
     assert len(output) == unique + result.report["accounting"]["added"]
     assert result.report["accounting"]["lost"] == 0
     per_input = result.report["accounting"]["per input"]
-    assert [p["triples"] for p in per_input] == [len(t) for t in inputs]
+    assert [p["triples"] for p in per_input] == [len(onto.graph)] + [len(t) for t in inputs[1:]]
+    assert per_input[0]["left out"] == len(left_out) and all(p["left out"] == 0 for p in per_input[1:])
+    assert all(p["kept as is"] + p["rewritten"] + p["left out"] == p["triples"] for p in per_input)
 
 
 def assert_kept_as_written(result, others):
@@ -86,6 +91,52 @@ def test_exact_mappings_unify_with_equivalence(merged):
 
 def test_nothing_is_lost(onto, merged):
     assert_nothing_lost(onto, [SLICES / "hp_slice.obo", SLICES / "uberon_slice.obo"], merged)
+
+
+def test_the_annotation_model_is_left_out_of_the_merged_hierarchy(onto, merged):
+    from rdflib import RDF, RDFS, URIRef
+
+    from kgtools.provenance import HEDGE, HEDGE_CLASS, QUALIFIED_STATEMENT
+
+    qualified, hedge = URIRef(QUALIFIED_STATEMENT), URIRef(HEDGE_CLASS)
+    model_classes = {qualified, hedge} | set(onto.graph.transitive_subjects(RDFS.subClassOf, hedge))
+    hedges = {s for c in model_classes for s in onto.graph.subjects(RDF.type, c)}
+    assert len(model_classes) == 6 and len(hedges) == 19 + 10  # the hedges and the qualified statements
+    left = {(u["term"], u["label"]) for u in merged.report["terms left out"]}
+    assert {("CCUT:0000090", "qualified statement"), ("CCUT:0000100", "hedge")} <= left
+    assert ("qualified statements (blank nodes)", "10 statements") in left
+    # No triple of the merged ontology is about them, or puts anything under them.
+    model = {str(n) for n in model_classes | hedges if isinstance(n, URIRef)}
+    assert not [t for t in merged.triples if t.subject.value in model]
+    assert not [t for t in merged.triples if t.predicate.value == str(RDFS.subClassOf) and t.object.value in model]
+    assert not [t for t in merged.triples if t.object.value == QUALIFIED_STATEMENT]
+    # The axioms keep their provenance, the hedge named by its IRI; the rest of the project is all there.
+    assert any(t.predicate.value == HEDGE and t.object.value in model for t in merged.triples)
+    assert_nothing_lost(onto, [SLICES / "hp_slice.obo", SLICES / "uberon_slice.obo"], merged)
+    assert merged.report["accounting"]["per input"][0]["left out"] == len(merged.left_out) > 150
+    assert "left out (the annotation model)" in merged.text()
+
+
+def test_the_annotation_model_is_kept_on_request(onto, tmp_path):
+    from click.testing import CliRunner
+
+    from kgtools.cli import main
+
+    kept = merging.merge(onto, [SLICES / "hp_slice.obo"], keep_annotation_model=True)
+    assert kept.left_out == [] and kept.report["terms left out"] == []
+    assert_nothing_lost(onto, [SLICES / "hp_slice.obo"], kept)
+    qualified = "http://purl.obolibrary.org/obo/CCUT_0000090"
+    assert sum(1 for t in kept.triples if t.object.value == qualified) == 10
+    out = tmp_path / "kept.nt"
+    result = CliRunner().invoke(main, ["merge", str(SLICES / "hp_slice.obo"), "--reason", "none",
+                                       "--keep-annotation-model", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"<{qualified}>" in out.read_text() and "left out (the annotation model)" not in result.output
+
+
+def test_the_shapes_check_the_hedged_axioms_against_the_annotation_model_left_out(onto):
+    result = merging.merge(onto, [SLICES / "hp_slice.obo"])
+    assert merging.check(result)["shapes"]["conforms"]
 
 
 def test_report_lists_additions_clashes_dangling_references_and_rewrites(merged):
@@ -302,7 +353,7 @@ def test_align_finds_the_hpo_terms_and_keeps_existing_mappings_apart(onto, tmp_p
 
 # ---------------------------------------------------------------- the full HPO
 def test_merge_with_the_full_hpo(onto, owlapi, full_hpo, hpo_merge, hpo_merged_file):
-    result = hpo_merge
+    result = hpo_merge()
     assert_nothing_lost(onto, [full_hpo], result)
     assert result.report["prefix rewrites"] == {}
     assert_kept_as_written(result, [full_hpo])  # every HPO triple is in the output as HPO wrote it

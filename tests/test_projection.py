@@ -23,7 +23,8 @@ def merged(onto, tmp_path_factory):
     from kgtools.resources import example_path
 
     path = tmp_path_factory.mktemp("merged") / "merged.owl"
-    path.write_bytes(merge.merge(onto, [example_path("hp_calcinosis.obo")]).serialize("owl"))
+    # The annotation model kept: the hedged claims are answered on the merged file as on the ontology.
+    path.write_bytes(merge.merge(onto, [example_path("hp_calcinosis.obo")], keep_annotation_model=True).serialize("owl"))
     return Ontology.load(path)
 
 

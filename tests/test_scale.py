@@ -9,7 +9,8 @@ import pytest
 
 @pytest.fixture(scope="module")
 def merged_owl(hpo_merged_file):
-    return hpo_merged_file("owl")
+    # The annotation model kept: the hedged claims are answered on the merged file as on the ontology.
+    return hpo_merged_file("owl", keep_annotation_model=True)
 
 
 @pytest.fixture(scope="module")

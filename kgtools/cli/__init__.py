@@ -28,7 +28,7 @@ def main():
 
     \b
     Look:      info, lookup, entities, coverage
-    Check:     validate (SHACL), reason (HermiT, OWL 2 RL)
+    Check:     validate (SHACL), reason (HermiT, OWL 2 RL), qc (ROBOT's report on the release files)
     Query:     queries, query, serve (SPARQL endpoint), push (to a triple store)
     Explore:   paths, explain, neighbors, central, differential, viz
     Exchange:  export, release, mappings (SSSOM), merge, align

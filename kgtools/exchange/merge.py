@@ -16,9 +16,17 @@ not an rdflib graph, so that the full HPO (330,000 triples) merges in seconds:
 4. every class and property the merged ontology uses and no input declares
    is declared (OWL 2 DL asks for it; OBO files converted to OWL use the
    oboInOwl and dc properties undeclared);
-5. the report lists the terms added and unified, label clashes, conflicting
-   parents, dangling references, obsolete targets, and accounts for every
-   input triple: it is in the output as it was, or rewritten by step 2 or 3.
+5. the project's annotation model, "qualified statement" and "hedge" with
+   the hedge kinds, the hedge individuals and the qualified statements, is
+   left out unless asked for (:func:`annotation_model`): it records how the source text
+   hedges a claim, it is no disease, phenotype or process, and it would be
+   two new top-level classes in the merged hierarchy. The provenance of the
+   project's axioms still names each hedge by its IRI, which the CCUT
+   release defines; the shapes check the project terms with it;
+6. the report lists the terms added, unified and left out, label clashes,
+   conflicting parents, dangling references, obsolete targets, and accounts
+   for every input triple: it is in the output as it was, or rewritten by
+   step 2 or 3, or left out by step 5.
 
 Examples
 --------
@@ -41,6 +49,7 @@ from kgtools.exchange.align import normalise
 from kgtools.errors import InputError
 from kgtools.exchange.external import normalise_curie, read_triples
 from kgtools.ontology import CCUT, OBO, OBOINOWL, Ontology, load_prefixes
+from kgtools.provenance import HEDGE_CLASS, QUALIFIED_STATEMENT
 
 UNIFY = ("exact", "none")
 #: Formats the merged ontology can be written in, by file extension.
@@ -63,6 +72,7 @@ class MergeResult:
     report: dict
     project_triples: list = field(default_factory=list, repr=False)
     unified_targets: list = field(default_factory=list, repr=False)
+    left_out: list = field(default_factory=list, repr=False)
 
     def serialize(self, fmt: str = "owl") -> bytes:
         """The merged ontology as RDF/XML (``owl``), Turtle (``ttl``) or N-Triples (``nt``), by
@@ -227,7 +237,8 @@ class _Index:
 
 
 def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replace_iris: bool = False,
-          normalize_prefixes: bool = False, on_step: Callable[[str], None] | None = None) -> MergeResult:
+          normalize_prefixes: bool = False, on_step: Callable[[str], None] | None = None,
+          keep_annotation_model: bool = False) -> MergeResult:
     """Merge ``onto`` into the ontologies in ``others`` (OWL or OBO files).
 
     ``unify="exact"`` unifies each project term with the target of its exact
@@ -238,7 +249,11 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
     ``normalize_prefixes`` asks to rewrite cross-reference prefixes to the
     project's preferred ones (``SNOMEDCT_US:`` to ``SCTID:``...) and ``https``
     OBO PURLs to ``http``. ``on_step`` is called with the name of each step
-    (for a progress display).
+    (for a progress display). The project's annotation model is left out
+    (:func:`annotation_model`) unless ``keep_annotation_model``: kept, the
+    merged file answers the project's queries about hedges and qualified
+    statements as the ontology does, with "qualified statement" and "hedge"
+    as two more top-level classes.
 
     Examples
     --------
@@ -279,7 +294,8 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
         normalised = [[normalise_triple(t) for t in triples] for _, triples in inputs]
     else:
         normalised = [list(triples) for _, triples in inputs]
-    project_index = _Index(normalised[0])
+    left_out = set() if keep_annotation_model else annotation_model(normalised[0])
+    project_index = _Index([t for t in normalised[0] if t not in left_out])
     other_triples = [t for triples in normalised[1:] for t in triples]
     other_index = _Index(other_triples)
 
@@ -310,14 +326,17 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
     step("putting the ontologies together")
     output: dict = {}
     accounting = []
-    for (path, original), triples in zip(inputs, normalised):
-        changed = sum(1 for a, b in zip(original, triples) if a is not b)
-        duplicates = sum(1 for t in triples if t in output)
-        output.update(dict.fromkeys(triples))
+    for number, ((path, original), triples) in enumerate(zip(inputs, normalised)):
+        dropped = left_out if number == 0 else set()
+        changed = sum(1 for a, b in zip(original, triples) if a is not b and b not in dropped)
+        left = sum(1 for t in triples if t in dropped)
+        duplicates = sum(1 for t in triples if t in output and t not in dropped)
+        output.update(dict.fromkeys(t for t in triples if t not in dropped))
         accounting.append({"path": path, "triples": len(original),
-                           "kept as is": len(triples) - changed,
+                           "kept as is": len(triples) - changed - left,
                            "rewritten": changed,
-                           "already in an earlier input": duplicates})
+                           "already in an earlier input": duplicates,
+                           "left out": left})
     new = [t for t in added if t not in output]
     output.update(dict.fromkeys(new))
     together = list(output)
@@ -333,6 +352,7 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
         "unify": unify if not replace_iris else "exact (IRI replacement)",
         "terms added": _terms_added(project_index, other_index, iri_map, curie),
         "terms unified": unified,
+        "terms left out": _terms_left_out(left_out, curie),
         "label clashes": _label_clashes(project_index, other_index, unified_pairs, curie),
         "conflicting parents": _conflicting_parents(project_index, other_index, unified_pairs, curie),
         "dangling references": _dangling(together, curie),  # before the declarations that OWL 2 DL needs
@@ -343,12 +363,57 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
             "per input": accounting,
             "added": len(new),
             "output triples": len(merged),
-            # Every input triple is in the output, as it was or as rewritten above.
-            "lost": sum(1 for triples in normalised for t in triples if t not in output),
+            # Every input triple is in the output, as it was or as rewritten above, or was left out on purpose.
+            "lost": sum(1 for triples in normalised for t in triples if t not in output and t not in left_out),
         },
     }
-    project_part = normalised[0] + new
-    return MergeResult(merged, report, project_part, [conv.expand(u["target"]) for u in unified])
+    project_part = [t for t in normalised[0] if t not in left_out] + new
+    return MergeResult(merged, report, project_part, [conv.expand(u["target"]) for u in unified],
+                       [t for t in normalised[0] if t in left_out])
+
+
+def annotation_model(triples) -> set:
+    """The triples of the project's annotation model, which a merge leaves out.
+
+    They are the triples about "qualified statement" (``CCUT:0000090``),
+    "hedge" (``CCUT:0000100``) and every class below them, about every
+    individual of those classes (the hedges, named; the qualified
+    statements, blank nodes), and the axiom annotations of those triples.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology, oxigraph_triples
+    >>> left = annotation_model(oxigraph_triples(Ontology.load().graph))
+    >>> sorted({t.subject.value for t in left if t.predicate.value.endswith("#subClassOf")})[:2]
+    ['http://purl.obolibrary.org/obo/CCUT_0000101', 'http://purl.obolibrary.org/obo/CCUT_0000102']
+    """
+    import pyoxigraph as ox
+
+    subclass, rdf_type = ox.NamedNode(_SUBCLASS), ox.NamedNode(_RDF_TYPE)
+    source = ox.NamedNode(_OWL + "annotatedSource")
+    classes = {ox.NamedNode(QUALIFIED_STATEMENT), ox.NamedNode(HEDGE_CLASS)}
+    below = [t for t in triples if t.predicate == subclass and isinstance(t.subject, ox.NamedNode)]
+    grown = True
+    while grown:
+        more = {t.subject for t in below if t.object in classes} - classes
+        classes |= more
+        grown = bool(more)
+    nodes = classes | {t.subject for t in triples if t.predicate == rdf_type and t.object in classes}
+    nodes |= {t.subject for t in triples if t.predicate == source and t.object in nodes}
+    return {t for t in triples if t.subject in nodes}
+
+
+def _terms_left_out(left_out, curie) -> list[dict]:
+    """The named classes and individuals of the annotation model, with their labels."""
+    import pyoxigraph as ox
+
+    named = sorted({t.subject.value for t in left_out if isinstance(t.subject, ox.NamedNode)
+                    and t.predicate.value == _RDF_TYPE and t.object.value in (_CLASS, _OWL + "NamedIndividual")})
+    labels = {t.subject.value: t.object.value for t in left_out if t.predicate.value == _LABEL}
+    statements = {t.subject for t in left_out if t.object.value == QUALIFIED_STATEMENT and isinstance(t.subject, ox.BlankNode)}
+    return ([{"term": curie(iri), "label": labels.get(iri)} for iri in named]
+            + ([{"term": "qualified statements (blank nodes)", "label": f"{len(statements)} statements"}]
+               if statements else []))
 
 
 def _terms_added(project: _Index, other: _Index, iri_map: dict, curie) -> list[dict]:
@@ -504,7 +569,8 @@ def check(result: MergeResult, scope: str = "module", shapes: bool = True) -> di
     if shapes:
         from kgtools.checks.validate import validate
 
-        onto = _ontology_of(module)
+        # The annotation model, left out of the merge, is what the shapes check hedged axioms against.
+        onto = _ontology_of(module + result.left_out)
         # A violation is the project's when its focus is a project term or an axiom about one.
         project_results = [r for r in validate(onto).results if r.severity == "Violation" and "CCUT:" in r.focus]
         outcome["shapes"] = {"conforms": not project_results, "violations": [r.as_dict() for r in project_results]}
@@ -539,11 +605,12 @@ def report_text(report: dict) -> str:
              f"({acc['added']} added, {acc['lost']} lost)"]
     for item in acc["per input"]:
         lines.append(f"  {item['path']}: {item['triples']} triples, {item['kept as is']} kept as is, "
-                     f"{item['rewritten']} rewritten, {item['already in an earlier input']} already in an earlier input")
+                     f"{item['rewritten']} rewritten, {item['already in an earlier input']} already in an earlier input"
+                     + (f", {item['left out']} left out (the annotation model)" if item.get("left out") else ""))
     for check, outcome in report.get("checks", {}).items():
         lines.append(f"{check}: {outcome}")
-    for key in ("terms unified", "terms added", "label clashes", "conflicting parents", "dangling references",
-                "obsolete targets"):
+    for key in ("terms unified", "terms added", "terms left out", "label clashes", "conflicting parents",
+                "dangling references", "obsolete targets"):
         items = report.get(key, [])
         lines.append(f"{key}: {len(items)}")
         for item in items:

@@ -56,8 +56,8 @@ def coverage_step(onto: Ontology, out: Path) -> StepResult:
 
 
 def export_step(onto: Ontology, out: Path) -> StepResult:
-    """Write the ontology in every RDF format (calcinosis.ttl, .owl, .nt, .jsonld)."""
-    files = tuple(write_atomic(out / f"calcinosis.{fmt}", onto.serialize(fmt)) for fmt in FORMATS)
+    """Write the ontology in every RDF format, named after its ID space (ccut.ttl, .owl, .nt, .jsonld)."""
+    files = tuple(write_atomic(out / f"ccut.{fmt}", onto.serialize(fmt)) for fmt in FORMATS)
     return StepResult("export", True, ", ".join(f.name for f in files), files)
 
 
@@ -142,6 +142,28 @@ def release_step(onto: Ontology, out: Path) -> StepResult:
     return StepResult("release", not broken, summary, files)
 
 
+def qc_step(onto: Ontology, out: Path) -> StepResult:
+    """Run ROBOT's report queries on every file of release/ as OWLAPI reads it; write the table to qc.tsv.
+
+    Fails on an ERROR (ROBOT's default fail-on level), or when OWLAPI is not installed.
+    """
+    from kgtools.exchange import qc
+    from kgtools.errors import KgtoolsError
+
+    try:
+        reports = qc.check([out / "release"])
+    except KgtoolsError as err:
+        return StepResult("qc", False, err.message)
+    path = write_atomic(out / "qc.tsv", qc.to_tsv(reports))
+    checked = [r for r in reports if r.format]
+    totals = {level: sum(r.counts()[level] for r in checked) for level in qc.LEVELS}
+    failed = [r.path.name for r in checked if r.fails("error")]
+    summary = (f"ROBOT report on {len(checked)} release files as OWLAPI reads them: "
+               + ", ".join(f"{n} {level}" for level, n in totals.items()) + " (qc.tsv)"
+               + (f"; ERROR in {', '.join(failed)}" if failed else ""))
+    return StepResult("qc", not failed, summary, (path,))
+
+
 def mappings_step(onto: Ontology, out: Path) -> StepResult:
     """Write the SSSOM mapping set; fails when the packaged ontology's set differs from mappings/calcinosis.sssom.tsv."""
     from kgtools.exchange import mappings
@@ -165,6 +187,7 @@ STEPS: list[tuple[str, Callable[[Ontology, Path], StepResult]]] = [
     ("queries", queries_step),
     ("pictures", pictures_step),
     ("release", release_step),
+    ("qc", qc_step),
     ("mappings", mappings_step),
 ]
 

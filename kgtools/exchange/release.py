@@ -1,35 +1,42 @@
 """Release files: the ontology in OWL (RDF/XML), Turtle, OBO, OBO Graphs JSON and JSON-LD.
 
-Three variants, the way OBO ontologies publish:
+Three variants, the way OBO ontologies publish, each file named after the
+ID space (``ccut``) as the OBO PURLs and the OBO Dashboard expect:
 
-* ``calcinosis.*`` -- the ontology as edited, with the imported external
-  terms (declaration and label of each UBERON, CL, PATO, HP, RO term);
-* ``calcinosis-full.*`` -- the same content under the ``ccut-full.owl`` IRI;
-* ``calcinosis-base.*`` -- the project's own axioms only: statements about
+* ``ccut.*`` -- the ontology as edited, with the imported external terms
+  (declaration and label of each UBERON, CL, PATO, HP, RO term);
+* ``ccut-full.*`` -- the same content under the ``ccut-full.owl`` IRI;
+* ``ccut-base.*`` -- the project's own axioms only: statements about
   external terms are left out (their declarations stay, so the file is
   still OWL DL).
 
 Each file carries the version: ``owl:versionIRI`` in the RDF formats,
-``data-version`` in OBO (in OBO's form, ``ccut/releases/2026-11-25``, as HPO
-writes it), ``meta.version`` in OBO Graphs JSON. The RDF files are written
-by :mod:`kgtools.serialize` (byte for byte the same for the same ontology,
-in a form OWLAPI reads), with every class and property they use declared.
+``data-version`` in OBO (in the form OWLAPI writes and reads back into the
+same version IRI), ``meta.version`` in OBO Graphs JSON. The RDF files are
+written by :mod:`kgtools.serialize` (byte for byte the same for the same
+ontology, in a form OWLAPI reads), with every class and property they use
+declared.
 
 The OBO file is built as a :mod:`fastobo` syntax tree (so it is valid OBO
-1.4 by construction) from the graph. OBO has no place for everything OWL
-says; the OBO form carries terms, relations, labels, definitions, synonyms,
-xrefs, comments, ``is_a`` and ``relationship`` (``R some C`` with a named
-``C``), with the axiom provenance (source line, quote, evidence, hedge,
-curator completion and note, mapping predicate) as trailing qualifiers, the
-evidence and hedge CURIEs also in the xref lists of definitions and synonyms. It
-does not carry the hedge individuals, the qualified statements (reified,
-not asserted), the restrictions whose filler is a union (``R some (A or B)``)
-or the annotations of the ontology header beyond title, licence and
-version: those are in the OWL formats (:func:`obo_omissions` lists them).
+1.4 by construction) from the graph. Its frames carry terms, relations,
+labels, definitions, synonyms, xrefs, comments, ``is_a`` and
+``relationship`` (``R some C`` with a named ``C``); the evidence and hedge of
+definitions and synonyms are their xrefs. The logical axioms OBO has no
+clause for (the hedge individuals, the qualified statements, the
+restrictions whose filler is a union) are in the ``owl-axioms`` header
+clause, in OWL functional syntax, where OWLAPI's OBO parser reads them
+(:func:`obo_owl_axioms`): OWLAPI reads a ``.obo`` release into the same
+classes and logical axioms as the ``.owl``. The line-level provenance of
+the other axioms (source line, quote, curator completion and note) is not
+in the OBO frames: OBO's trailing qualifiers would carry it, but OWLAPI's
+OBO parser up to 5.1 (under ROBOT and Protégé) reads a qualifier keyed by a
+project property as an ``oboInOwl#CCUT:...`` tag, a property nobody
+declared. It is in the OWL, Turtle, JSON-LD and OBO Graphs JSON files.
 The OBO Graphs JSON is built with the ``obographs`` model and carries the
-same, plus the individuals, with the provenance in the ``meta`` of edges and
-synonyms, and, for definitions, comments, xrefs and union restrictions (which
-the model gives no ``meta``), in property values beside them.
+same as the OBO frames, plus the individuals, with the provenance in the
+``meta`` of edges and synonyms, and, for definitions, comments, xrefs and
+union restrictions (which the model gives no ``meta``), in property values
+beside them.
 
 Examples
 --------
@@ -48,7 +55,7 @@ from pathlib import Path
 
 from kgtools.io import atomic_folder, write_atomic
 from kgtools.ontology import CCUT, IAO_DEFINITION, OBO, OBOINOWL, SYNONYM_PROPERTIES, Ontology, load_prefixes
-from kgtools.provenance import EVIDENCE, HEDGE
+from kgtools.provenance import EVIDENCE, HEDGE, QUALIFIED_STATEMENT
 
 #: Release variants: file-name suffix -> ontology IRI file name.
 VARIANTS = {"": "ccut.owl", "-full": "ccut-full.owl", "-base": "ccut-base.owl"}
@@ -168,7 +175,7 @@ def _frames(graph, kinds=("class", "property", "individual")):
         for node in sorted(s for s in graph.subjects(RDF.type, type_) if isinstance(s, URIRef)):
             name = label(node)
             if node in seen or (name is None and not _is_project(node)):
-                continue  # an external entity only declared (base variant): OBO needs no frame for it
+                continue  # an external entity only declared (base variant): obo_owl_axioms declares the classes
             seen.add(node)
             ann = lambda p, o: annotations.get((node, p, o), [])  # noqa: E731
             frame = {
@@ -230,26 +237,79 @@ def graph_terms(graph) -> dict:
     } for f in _frames(graph, kinds=("class", "property"))}
 
 
-def obo_omissions(graph) -> dict[str, int]:
-    """What the OBO form of a graph leaves out, counted: individuals, qualified statements, union fillers.
+def obo_owl_axioms(graph) -> str:
+    """The axioms of a graph that OBO frames have no clause for, in OWL functional syntax: the OBO ``owl-axioms``.
+
+    They are the declarations of the external classes that have no frame
+    (only declared, in the base variant), the named individuals (the hedges:
+    declaration, types, labels, definitions), the qualified statements
+    (anonymous individuals with their annotations) and the ``R some (A or
+    B)`` restrictions, with the provenance annotations of each axiom.
+    OWLAPI's OBO parser adds them to the ontology it reads, as it does for
+    the ``owl-axioms`` its OBO writer leaves. Functional syntax is written
+    here for these four shapes only (py-horned-owl, which writes it, drops
+    anonymous individuals, the qualified statements).
 
     Examples
     --------
     >>> from kgtools.ontology import Ontology
-    >>> omitted = obo_omissions(Ontology.load().graph)
-    >>> omitted["restrictions with a union filler"] >= 4
+    >>> text = obo_owl_axioms(Ontology.load().graph)
+    >>> text.startswith("Ontology(") and "ObjectUnionOf(" in text
     True
+    >>> text.count("ClassAssertion(<http://purl.obolibrary.org/obo/CCUT_0000090> _:")
+    10
     """
-    from rdflib import OWL, RDF, BNode, URIRef
+    from rdflib import OWL, RDF, RDFS, BNode, URIRef
 
-    qualified = URIRef(CCUT + "0000090")
-    unions = sum(1 for r in graph.subjects(RDF.type, OWL.Restriction)
-                 if isinstance(graph.value(r, OWL.someValuesFrom), BNode))
-    return {
-        "hedge individuals": sum(1 for s in graph.subjects(RDF.type, OWL.NamedIndividual) if isinstance(s, URIRef)),
-        "qualified statements": sum(1 for _ in graph.subjects(RDF.type, qualified)),
-        "restrictions with a union filler": unions,
-    }
+    def term(node) -> str:
+        if isinstance(node, URIRef):
+            return f"<{node}>"
+        if isinstance(node, BNode):
+            return f"_:{blank.setdefault(node, f'b{len(blank)}')}"
+        text = '"' + str(node).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if node.language:
+            return f"{text}@{node.language}"
+        return text if node.datatype is None else f"{text}^^<{node.datatype}>"
+
+    def annotated(kind, node, prop, target, *parts):
+        pairs = annotations.get((node, prop, target), [])
+        return f"{kind}({''.join(f'Annotation(<{p}> {term(v)}) ' for p, v in pairs)}{' '.join(parts)})"
+
+    def value_sort(item):
+        return (str(item[0]), type(item[1]).__name__, str(item[1]))
+
+    annotations = _axiom_annotations(graph)
+    blank: dict = {}
+    # External classes only declared (base variant) have no frame: a bare [Term] would get OWLAPI's oboInOwl:id
+    # and so need a label. Declared here, OWLAPI reads the same classes as from the .owl.
+    lines = [f"Declaration(Class({term(c)}))" for c in sorted(graph.subjects(RDF.type, OWL.Class))
+             if isinstance(c, URIRef) and not _is_project(c) and graph.value(c, RDFS.label) is None]
+    individuals = sorted(s for s in graph.subjects(RDF.type, OWL.NamedIndividual) if isinstance(s, URIRef))
+    for individual in individuals:
+        lines.append(f"Declaration(NamedIndividual({term(individual)}))")
+        for prop, value in sorted(graph.predicate_objects(individual), key=value_sort):
+            if prop == RDF.type and value != OWL.NamedIndividual:
+                lines.append(annotated("ClassAssertion", individual, prop, value, term(value), term(individual)))
+            elif prop != RDF.type:
+                lines.append(annotated("AnnotationAssertion", individual, prop, value, term(prop), term(individual),
+                                       term(value)))
+    statements = sorted(graph.subjects(RDF.type, URIRef(QUALIFIED_STATEMENT)),
+                        key=lambda node: sorted(str(o) for o in graph.objects(node)))
+    for statement in statements:
+        lines.append(f"ClassAssertion({term(URIRef(QUALIFIED_STATEMENT))} {term(statement)})")
+        for prop, value in sorted(graph.predicate_objects(statement), key=value_sort):
+            if prop != RDF.type:
+                lines.append(f"AnnotationAssertion({term(prop)} {term(statement)} {term(value)})")
+    unions = []
+    for cls, restriction in graph.subject_objects(RDFS.subClassOf):
+        filler = graph.value(restriction, OWL.someValuesFrom) if isinstance(restriction, BNode) else None
+        members = graph.value(filler, OWL.unionOf) if isinstance(filler, BNode) else None
+        if members is not None and isinstance(cls, URIRef):
+            union = f"ObjectUnionOf({' '.join(sorted(term(m) for m in graph.items(members)))})"
+            some = f"ObjectSomeValuesFrom({term(graph.value(restriction, OWL.onProperty))} {union})"
+            unions.append((str(cls), some, annotated("SubClassOf", cls, RDFS.subClassOf, restriction, term(cls), some)))
+    lines += [line for _, _, line in sorted(unions)]
+    return "Ontology(\n" + "".join(f"{line}\n" for line in lines) + ")"
 
 
 def _curie_function():
@@ -260,8 +320,45 @@ def _curie_function():
 
 
 # ---------------------------------------------------------------- OBO
+def obo_data_version(ontology_iri: str, version_iri: str) -> str:
+    """The OBO ``data-version`` of a version IRI, as OWLAPI's OBO writer derives it (and its parser reads it back).
+
+    OWLAPI reads ``ontology: ID`` with ``data-version: V`` as the version IRI
+    ``obo/ID/V/ID.owl``: for the main file the PURL-style version IRI comes
+    back whole. For a variant (``ccut/ccut-full``) no data-version gives
+    back the PURL-style IRI (the ID would be in it twice); there the
+    data-version is what OWLAPI's writer (and ROBOT, and the ODK) writes.
+
+    Examples
+    --------
+    >>> obo_data_version(OBO + "ccut.owl", OBO + "ccut/releases/2026-11-25/ccut.owl")
+    'releases/2026-11-25'
+    >>> obo_data_version(OBO + "ccut/ccut-full.owl", OBO + "ccut/releases/2026-11-25/ccut-full.owl")
+    'ccut/releases/2026-11-25/ccut-full.owl'
+    """
+    ident = obo_ontology_id(ontology_iri)
+    version = version_iri.removeprefix(OBO).replace(ident + "/", "", 1)
+    return version.replace("/" + ident + ".owl", "")
+
+
+def obo_ontology_id(ontology_iri: str) -> str:
+    """The OBO ``ontology`` header value of an ontology IRI (OWLAPI's mapping: the PURL path without ``.owl``).
+
+    Examples
+    --------
+    >>> obo_ontology_id(OBO + "ccut.owl"), obo_ontology_id(OBO + "ccut/ccut-base.owl")
+    ('ccut', 'ccut/ccut-base')
+    """
+    ident = ontology_iri.removeprefix(OBO) if ontology_iri.startswith(OBO) else ontology_iri
+    return ident.removesuffix(".owl")
+
+
 def obo_document(graph):
     """The OBO 1.4 document (a :class:`fastobo.doc.OboDoc`) of a graph: one frame per class and relation.
+
+    The header has the ontology's title, description, licence and version
+    as ``property_value`` clauses, and the axioms no frame can hold as
+    ``owl-axioms`` (:func:`obo_owl_axioms`).
 
     Examples
     --------
@@ -269,20 +366,22 @@ def obo_document(graph):
     >>> text = str(obo_document(Ontology.load().graph))
     >>> "[Term]\\nid: CCUT:0001004\\nname: calciphylaxis" in text
     True
+    >>> "property_value: http://purl.org/dc/terms/description " in text
+    True
     >>> import fastobo
     >>> len(fastobo.loads(text)) > 100
     True
     """
     import fastobo
     from fastobo.doc import OboDoc
-    from fastobo.header import DataVersionClause, FormatVersionClause, HeaderFrame, OntologyClause, RemarkClause
+    from fastobo.header import (DataVersionClause, FormatVersionClause, HeaderFrame, OntologyClause, OwlAxiomsClause,
+                                RemarkClause)
     from fastobo.header import PropertyValueClause as HeaderPropertyValue
     from fastobo.id import PrefixedIdent, Url
     from fastobo.pv import LiteralPropertyValue, ResourcePropertyValue
-    from fastobo.qual import Qualifier, QualifierList
     from fastobo.syn import Synonym
     from fastobo.xref import Xref, XrefList
-    from rdflib import OWL, RDF
+    from rdflib import OWL, RDF, URIRef
 
     curie = _curie_function()
 
@@ -298,62 +397,45 @@ def obo_document(graph):
         found = sorted({curie(v) for p, v in annotations if p in (EVIDENCE, HEDGE)})
         return XrefList([Xref(ident(compact) if ":" in compact else Url(compact)) for compact in found])
 
-    def qualified(clause, annotations):
-        if annotations:
-            clause.qualifiers = QualifierList([Qualifier(ident(p), curie(v) if not hasattr(v, "language") else str(v))
-                                               for p, v in annotations])
-        return clause
-
     header_node = next(iter(graph.subjects(RDF.type, OWL.Ontology)), None)
-    version_iri = graph.value(header_node, OWL.versionIRI) if header_node is not None else None
-    version = graph.value(header_node, OWL.versionInfo) if header_node is not None else None
+    ontology_iri = str(header_node) if header_node is not None else OBO + "ccut.owl"
     clauses = [FormatVersionClause("1.4")]
+    version_iri = graph.value(header_node, OWL.versionIRI) if header_node is not None else None
     if version_iri is not None:
-        # The OBO form of a version (HPO writes hp/releases/2025-01-16): the version IRI without its file name.
-        clauses.append(DataVersionClause(str(version_iri)[len(OBO):].rsplit("/", 1)[0]))
-    name = str(header_node)[len(OBO):] if header_node is not None and str(header_node).startswith(OBO) else "ccut"
-    clauses.append(OntologyClause(name[:-4] if name.endswith(".owl") else name))
+        clauses.append(DataVersionClause(obo_data_version(ontology_iri, str(version_iri))))
+    clauses.append(OntologyClause(obo_ontology_id(ontology_iri)))
     if header_node is not None:
-        from rdflib import URIRef
-
-        for prop in ("title", "license"):
-            for value in graph.objects(header_node, URIRef(_DCTERMS + prop)):
+        for prop in (URIRef(_DCTERMS + "title"), URIRef(_DCTERMS + "description"), URIRef(_DCTERMS + "license"),
+                     OWL.versionInfo):
+            for value in sorted(graph.objects(header_node, prop)):
                 if isinstance(value, URIRef):
-                    pv = ResourcePropertyValue(Url(_DCTERMS + prop), Url(str(value)))
+                    pv = ResourcePropertyValue(Url(str(prop)), Url(str(value)))
                 else:
-                    pv = LiteralPropertyValue(Url(_DCTERMS + prop), str(value), PrefixedIdent("xsd", "string"))
+                    pv = LiteralPropertyValue(Url(str(prop)), str(value), PrefixedIdent("xsd", "string"))
                 clauses.append(HeaderPropertyValue(pv))
-        if version is not None:
-            clauses.append(HeaderPropertyValue(LiteralPropertyValue(Url(_OWL + "versionInfo"), str(version),
-                                                                    PrefixedIdent("xsd", "string"))))
-    clauses.append(RemarkClause("Axiom provenance is in trailing qualifiers (CCUT:0000001 source line, CCUT:0000002 "
-                                "quote, CCUT:0000003 evidence, CCUT:0000004 hedge, as CURIEs); the evidence and "
-                                "hedge of definitions and synonyms are also their xrefs. Hedge individuals, qualified "
-                                "statements and union fillers are in the OWL release only."))
+    clauses.append(RemarkClause("The evidence and hedge of definitions and synonyms are their xrefs. The hedge "
+                                "individuals, the qualified statements and the restrictions with a union filler are in "
+                                "owl-axioms. The source line and quote of every axiom are in the OWL release."))
+    clauses.append(OwlAxiomsClause(obo_owl_axioms(graph)))
     entities = []
     for frame in _frames(graph, kinds=("class", "property")):
         module = fastobo.typedef if frame["kind"] == "property" else fastobo.term
         body = []
         if frame["name"] is not None:
-            body.append(qualified(module.NameClause(frame["name"]), frame["name_annotations"]))
+            body.append(module.NameClause(frame["name"]))
         if frame["metadata_tag"]:
             body.append(module.IsMetadataTagClause(True))
         if frame["definition"]:
             text, annotations = frame["definition"]
-            body.append(qualified(module.DefClause(text, supporting(annotations)), annotations))
-        for comment, annotations in frame["comments"]:
-            body.append(qualified(module.CommentClause(comment), annotations))
-        for text, scope, annotations in frame["synonyms"]:
-            body.append(qualified(module.SynonymClause(Synonym(text, _SCOPES[scope], xrefs=supporting(annotations))),
-                                  annotations))
-        for xref, annotations in frame["xrefs"]:
+            body.append(module.DefClause(text, supporting(annotations)))
+        body += [module.CommentClause(comment) for comment, _ in frame["comments"]]
+        body += [module.SynonymClause(Synonym(text, _SCOPES[scope], xrefs=supporting(annotations)))
+                 for text, scope, annotations in frame["synonyms"]]
+        for xref, _ in frame["xrefs"]:
             prefix, _, local = xref.partition(":")
-            body.append(qualified(module.XrefClause(Xref(PrefixedIdent(prefix, local) if local else Url(xref))),
-                                  annotations))
-        for parent, annotations in frame["is_a"]:
-            body.append(qualified(module.IsAClause(ident(parent)), annotations))
-        for prop, filler, annotations in frame["relationships"]:
-            body.append(qualified(module.RelationshipClause(ident(prop), ident(filler)), annotations))
+            body.append(module.XrefClause(Xref(PrefixedIdent(prefix, local) if local else Url(xref))))
+        body += [module.IsAClause(ident(parent)) for parent, _ in frame["is_a"]]
+        body += [module.RelationshipClause(ident(prop), ident(filler)) for prop, filler, _ in frame["relationships"]]
         frame_type = fastobo.typedef.TypedefFrame if frame["kind"] == "property" else fastobo.term.TermFrame
         entities.append(frame_type(ident(frame["iri"]), body))
     return OboDoc(HeaderFrame(clauses), entities)
@@ -526,6 +608,17 @@ def serialize(graph, fmt: str) -> str:
     raise ValueError(f"unknown release format {fmt!r}")
 
 
+def file_name(variant: str, fmt: str) -> str:
+    """The name of one release file: the ID space, the variant and the format's extension.
+
+    Examples
+    --------
+    >>> file_name("", "owl"), file_name("-base", "obo")
+    ('ccut.owl', 'ccut-base.obo')
+    """
+    return f"{VARIANTS[variant].removesuffix('.owl')}.{fmt}"
+
+
 def release(onto: Ontology, out: str | Path, on_file=None) -> list[Path]:
     """Write every variant in every format into the folder ``out``; returns the files written.
 
@@ -538,7 +631,7 @@ def release(onto: Ontology, out: str | Path, on_file=None) -> list[Path]:
     >>> from kgtools.ontology import Ontology
     >>> files = release(Ontology.load(), tempfile.mkdtemp())
     >>> sorted(f.name for f in files)[:5]
-    ['calcinosis-base.json', 'calcinosis-base.jsonld', 'calcinosis-base.obo', 'calcinosis-base.owl', 'calcinosis-base.ttl']
+    ['ccut-base.json', 'ccut-base.jsonld', 'ccut-base.obo', 'ccut-base.owl', 'ccut-base.ttl']
     >>> len(files)
     15
     """
@@ -548,7 +641,7 @@ def release(onto: Ontology, out: str | Path, on_file=None) -> list[Path]:
         for variant in VARIANTS:
             graph = variant_graph(onto.graph, variant)
             for fmt in FORMATS:
-                name = f"calcinosis{variant}.{fmt}"
+                name = file_name(variant, fmt)
                 if on_file:
                     on_file(name)
                 write_atomic(folder / name, serialize(graph, fmt))
