@@ -370,9 +370,10 @@ def store_key(paths: list[Path], graphs: list[str] | None = None) -> str:
     32
     """
     import hashlib
-    from importlib.metadata import version
 
-    digest = hashlib.sha256(f"{_LAYOUT}\0{version('pyoxigraph')}\0".encode())
+    import pyoxigraph  # its version from the module: importlib.metadata would cost more than the whole key
+
+    digest = hashlib.sha256(f"{_LAYOUT}\0{pyoxigraph.__version__}\0".encode())
     if graphs is not None:
         digest.update(f"graphs\0{json.dumps(graphs)}\0".encode())
     for path in paths:
