@@ -4,13 +4,17 @@ Each step takes the loaded ontology and the output folder, writes its files
 there, and returns a :class:`StepResult`. New tools add their step to
 :data:`STEPS`, so ``kgtools publish`` always runs the whole toolkit.
 
+:func:`publish` runs them all (``kgtools publish``, tested end to end by the
+command line's tests); a step runs alone too.
+
 Examples
 --------
+>>> [name for name, _ in STEPS]
+['info', 'coverage', 'export', 'validate', 'reason', 'queries', 'pictures', 'release', 'qc', 'mappings']
 >>> import tempfile
 >>> from kgtools.ontology import Ontology
->>> results = publish(Ontology.load(), tempfile.mkdtemp())
->>> [r.name for r in results][:3]
-['info', 'coverage', 'export']
+>>> coverage_step(Ontology.load(), Path(tempfile.mkdtemp())).summary
+'100.0% of 43 content lines cited'
 """
 
 from __future__ import annotations
