@@ -65,6 +65,18 @@ def test_every_query_gives_the_same_answer_on_both_engines(onto, oxigraph):
         assert fast.normalized(), f"{name} {params} answers nothing"
 
 
+def test_every_engine_is_an_engine_and_open_engine_opens_each_by_name(onto):
+    from kgtools.sparql.query import ENGINES, Engine
+    from kgtools.sparql.remote import OPENERS, RemoteEngine, open_engine
+
+    assert set(OPENERS) == {*ENGINES, "remote"}
+    engines = [open_engine(onto, name) for name in ENGINES] + [open_engine(onto, endpoint="http://127.0.0.1:9/sparql")]
+    assert [type(e).__name__ for e in engines] == ["OxigraphEngine", "RdflibEngine", "RemoteEngine"]
+    assert all(isinstance(e, Engine) for e in engines) and isinstance(RemoteEngine("http://h/sparql"), Engine)
+    assert [e.name for e in engines] == [*ENGINES, "remote"]
+    assert not isinstance(object(), Engine)
+
+
 # --------------------------------------------------------------------------- the answers
 def test_forms_and_their_hierarchy(ask):
     rows = ask("forms")

@@ -44,11 +44,12 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from kgtools import resources
 from kgtools.errors import InputError, NotAcceptable, QueryError, RefusedError, ResultTooLarge  # noqa: F401 (API)
 from kgtools.sparql.querytext import (check_read_only, insert_values, may_hold_service, parse_query,  # noqa: F401 (API)
-                               query_form)
+                                      query_form)
 
 #: Parameter types a stored query may declare.
 PARAM_TYPES = ("entity", "entities", "iri", "string", "integer", "boolean")
@@ -479,6 +480,29 @@ def _take(rows, max_rows: int | None) -> list:
             raise ResultTooLarge(f"the result has more than {max_rows} rows; add a LIMIT to the query")
         out.append(row)
     return out
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What every engine does, whichever answers: Oxigraph (:class:`OxigraphEngine`), rdflib
+    (:class:`RdflibEngine`) or a SPARQL endpoint (:class:`kgtools.sparql.remote.RemoteEngine`).
+    :func:`kgtools.sparql.remote.open_engine` opens one by its name.
+
+    Examples
+    --------
+    >>> from kgtools.ontology import Ontology
+    >>> engine = RdflibEngine(Ontology.load().graph)
+    >>> isinstance(engine, Engine), engine.name
+    (True, 'rdflib')
+    """
+
+    #: The engine's name, as ``--engine`` and the reports say it.
+    name: str
+
+    def run(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
+        """Run a read-only query, the parameters ``bindings`` bound as RDF terms; refuse more than ``max_rows``
+        rows (:class:`ResultTooLarge`)."""
+        ...
 
 
 class OxigraphEngine:

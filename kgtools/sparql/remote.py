@@ -35,8 +35,8 @@ import time
 import urllib.parse
 
 from kgtools.errors import InputError, KgtoolsError
-from kgtools.sparql.query import (ENGINES, MEDIA_TYPES, Dataset, OxigraphEngine, RdflibEngine, Result, _as_lists, _take,
-                           check_read_only, insert_values, query_form)
+from kgtools.sparql.query import (ENGINES, MEDIA_TYPES, Dataset, Engine, OxigraphEngine, RdflibEngine, Result, _as_lists,
+                                  _take, check_read_only, insert_values, query_form)
 
 #: Longest URL sent with GET; a longer query goes in a POST form. Virtuoso reads
 #: only the first 4 KiB of a request line, and proxies cut URLs at 2-8 KiB.
@@ -205,8 +205,9 @@ def _http(method: str, url: str, body: bytes | None, headers: dict, timeout: flo
 
 
 def open_engine(onto, engine: str = "oxigraph", endpoint: str | None = None, graph: str | None = None,
-                store: str | None = None):
-    """The engine to run queries with: a remote endpoint (on ``graph``) when given, else Oxigraph or rdflib.
+                store: str | None = None) -> Engine:
+    """The engine to run queries with: a remote endpoint (on ``graph``) when given, else Oxigraph or rdflib,
+    opened by its entry in :data:`OPENERS`.
 
     With ``graph`` and no endpoint, Oxigraph runs on the dataset of the
     ontology's files, each in its named graph (see
@@ -224,19 +225,34 @@ def open_engine(onto, engine: str = "oxigraph", endpoint: str | None = None, gra
     (True, ('http://purl.obolibrary.org/obo/ccut.owl',))
     """
     if endpoint:
-        return RemoteEngine(endpoint, graph)
-    if engine not in ENGINES:
+        engine = "remote"
+    elif engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
-    if graph:
-        from kgtools.store import graph_names, open_store
+    return OPENERS[engine](onto, endpoint=endpoint, graph=graph, store=store)
 
-        if engine != "oxigraph":
-            raise InputError("--graph runs on the Oxigraph engine (or on an --endpoint), not on rdflib")
-        dataset, _ = open_store(onto.paths, store, graph_names(onto.paths))
-        return OxigraphEngine(dataset, Dataset((graph,)))
-    if engine == "rdflib":
-        return RdflibEngine(onto.graph)
-    return OxigraphEngine.from_ontology(onto)
+
+def _open_remote(onto, endpoint, graph, store) -> Engine:
+    return RemoteEngine(endpoint, graph)
+
+
+def _open_oxigraph(onto, endpoint, graph, store) -> Engine:
+    if not graph:
+        return OxigraphEngine.from_ontology(onto)
+    from kgtools.store import graph_names, open_store
+
+    dataset, _ = open_store(onto.paths, store, graph_names(onto.paths))
+    return OxigraphEngine(dataset, Dataset((graph,)))
+
+
+def _open_rdflib(onto, endpoint, graph, store) -> Engine:
+    if graph:
+        raise InputError("--graph runs on the Oxigraph engine (or on an --endpoint), not on rdflib")
+    return RdflibEngine(onto.graph)
+
+
+#: How each engine is opened for an ontology, by name: the local engines of ``--engine`` (:data:`ENGINES`), and
+#: ``remote`` for an ``--endpoint``. Each takes the ontology and the keywords ``endpoint``, ``graph``, ``store``.
+OPENERS = {"oxigraph": _open_oxigraph, "rdflib": _open_rdflib, "remote": _open_remote}
 
 
 # --------------------------------------------------------------------------- push
