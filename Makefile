@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-all system-deps clean
+.PHONY: run test test-all lint system-deps clean
 
 $(BIN)/kgtools: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +33,15 @@ run: system-deps $(BIN)/kgtools
 # The tests spread over the cores; the tests of one module share a worker, and so its servers and browsers.
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile
 
-test: system-deps $(BIN)/kgtools $(NODE_CLIENTS)
+# ruff and mypy, as configured in pyproject.toml.
+lint: $(BIN)/kgtools
+	$(BIN)/ruff check kgtools tests bench scripts
+	$(BIN)/mypy
+
+test: system-deps $(BIN)/kgtools $(NODE_CLIENTS) lint
 	$(PYTEST) -m "not scale"
 
-test-all: system-deps $(BIN)/kgtools $(NODE_CLIENTS)
+test-all: system-deps $(BIN)/kgtools $(NODE_CLIENTS) lint
 	$(PYTEST)
 
 clean:

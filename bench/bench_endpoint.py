@@ -229,7 +229,7 @@ def compare_servers(name: str, path: Path, work: Path, rounds: int, requests: in
                "oxigraph serve-read-only": start_oxigraph(path, work / f"oxigraph-{path.stem}") + ("/query",)}
     figures: dict = {(server, kind): [] for server in servers for kind in ("distinct", "repeated")}
     try:
-        for server, (_, port, route) in servers.items():  # each server warm (its caches, kgtools' in each worker)
+        for _, port, route in servers.values():  # each server warm (its caches, kgtools' in each worker)
             throughput(port, route, [text + f"\n# warm {n}" for n, text in enumerate(mix * WARM)], clients)
         for round_ in range(rounds):
             for server, (_, port, route) in servers.items():

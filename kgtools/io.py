@@ -60,16 +60,17 @@ def write_atomic_together(files: dict[str | os.PathLike, str | bytes]) -> list[P
     >>> sorted(p.name for p in folder.iterdir())
     ['report.json']
     """
-    files = {Path(path): data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}
-    special = [path for path in files if _is_special(path)]
+    contents: dict[Path, bytes] = {Path(path): data.encode("utf-8") if isinstance(data, str) else data
+                                   for path, data in files.items()}
+    special = [path for path in contents if _is_special(path)]
     written: dict[Path, str] = {}  # each regular file and its complete temporary sibling
     renamed: list[tuple[Path, str | None]] = []  # each file renamed into place, and where its earlier version is kept
     try:
-        for path in files:
+        for path in contents:
             if path not in special:
-                written[path] = _write_temporary(path, files[path])
+                written[path] = _write_temporary(path, contents[path])
         for path, tmp in written.items():
-            earlier = _keep_earlier(path, tmp) if len(files) > 1 else None
+            earlier = _keep_earlier(path, tmp) if len(contents) > 1 else None
             try:
                 os.replace(tmp, path)
             except BaseException:
@@ -78,19 +79,19 @@ def write_atomic_together(files: dict[str | os.PathLike, str | bytes]) -> list[P
                 raise
             renamed.append((path, earlier))
         for path in special:
-            _write_special(path, files[path])
+            _write_special(path, contents[path])
     except BaseException as err:
         _put_back(renamed)
         for tmp in written.values():
             Path(tmp).unlink(missing_ok=True)
         if isinstance(err, OSError) and not isinstance(err, BrokenPipeError):
-            failed = next((p for p in files if p not in {r for r, _ in renamed}), None)
+            failed = next((p for p in contents if p not in {r for r, _ in renamed}), None)
             raise InputError(f"cannot write {failed}: {err.strerror}") from None
         raise
     for _, earlier in renamed:
         if earlier:
             Path(earlier).unlink(missing_ok=True)
-    return list(files)
+    return list(contents)
 
 
 def _write_temporary(path: Path, data: bytes) -> str:
@@ -215,10 +216,10 @@ def check_outputs(outputs: Iterable[tuple[str | os.PathLike, bool]], inputs: Ite
     ...
     kgtools.errors.InputError: ... is also an input; write to another file
     """
-    outputs = [(Path(p), folder) for p, folder in outputs]
+    named = [(Path(p), folder) for p, folder in outputs]
     existing = [Path(p) for p in inputs if os.path.exists(p)]
     seen: list[Path] = []
-    for path, folder in outputs:
+    for path, folder in named:
         for earlier in seen:
             if _same_file(path, earlier) or path.resolve() == earlier.resolve():
                 raise InputError(f"{path} is named as two outputs; give each its own file")

@@ -308,10 +308,10 @@ class Ontology:
         time; ``store`` names the directory of persistent stores (see
         :func:`kgtools.store.open_store`).
         """
-        paths = tuple(Path(p) for p in paths) or (resources.ontology_path(),)
-        data, location = open_store(paths, store)
-        refuse_empty(paths, data)
-        return cls(data, paths, location)
+        files = tuple(Path(p) for p in paths) or (resources.ontology_path(),)
+        data, location = open_store(files, store)
+        refuse_empty(files, data)
+        return cls(data, files, location)
 
     @cached_property
     def graph(self):
@@ -333,7 +333,7 @@ class Ontology:
         >>> Ontology.load().select("SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://www.w3.org/2002/07/owl#Ontology> }")[0][0].value
         '1'
         """
-        return [tuple(solution) for solution in self.store.query(text)]
+        return [tuple(solution) for solution in self.store.query(text)]  # type: ignore[union-attr]  # a SELECT
 
     # ---------------------------------------------------------------- names
     @cached_property
@@ -490,8 +490,8 @@ class Ontology:
             # Many entities: read each property's triples whole from the store's index.
             for prop in wanted:
                 for quad in self.store.quads_for_pattern(None, ox.NamedNode(prop), None, ox.DefaultGraph()):
-                    values = fields.get(quad.subject.value)
-                    if values is not None and isinstance(quad.subject, ox.NamedNode):
+                    values = fields.get(quad.subject.value) if isinstance(quad.subject, ox.NamedNode) else None
+                    if values is not None:
                         values.setdefault(prop, []).append(quad.object)
         else:
             # Fewer: a pattern lookup per entity, whose cost does not grow with the graph.
@@ -585,6 +585,7 @@ class Ontology:
         """The IRI that ``term`` is or abbreviates (a CURIE), when it is the subject of a triple; else None."""
         import pyoxigraph as ox
 
+        iri: str | None
         if term.startswith(("http://", "https://")):
             iri = term
         elif ":" in term and " " not in term:

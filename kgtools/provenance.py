@@ -179,8 +179,9 @@ class CoverageReport:
             "content_lines": len(self.content_lines),
             "uncited": [line.number for line in self.uncited],
             "lines": [
-                {"line": l.number, "content": l.content, "axioms": l.axioms, "statements": l.statements, "text": l.text}
-                for l in self.lines
+                {"line": line.number, "content": line.content, "axioms": line.axioms, "statements": line.statements,
+                 "text": line.text}
+                for line in self.lines
             ],
         }
 

@@ -110,7 +110,7 @@ class _Graph:
 
     def list_items(self, node) -> list | None:
         """The members of a well-formed RDF list written inline from ``node``, or None."""
-        items = []
+        items: list = []
         while True:
             if type(node) is not self.blank:
                 return items if node.value == _NIL and items else None
@@ -149,7 +149,8 @@ def _canonical_rows(rows) -> list:
     import pyoxigraph as ox
 
     blank = ox.BlankNode
-    plain, with_blank = [], []
+    plain: list = []
+    with_blank: list = []
     for row in rows:
         (with_blank if type(row[0]) is blank or type(row[2]) is blank else plain).append(row)
     return plain + [(q.subject, q.predicate, q.object) for q in _canonical_blank_quads(with_blank)]

@@ -119,16 +119,16 @@ def _rdfxml_error_position(data: bytes, message: str) -> tuple[int | None, int |
 
     source = InputSource("data")
     source.setByteStream(io.BytesIO(data))
-    reader = create_parser(source, rdflib.Graph())
+    reader = create_parser(source, rdflib.Graph())  # type: ignore[arg-type]  # rdflib's InputSource is xml.sax's
     rdflib_log = logging.getLogger("rdflib")
     level = rdflib_log.level
     rdflib_log.setLevel(logging.ERROR)  # rdflib warns of each odd IRI; the one error is what is said
     try:
         reader.parse(source)
     except SAXParseException as err:
-        return err.getLineNumber(), err.getColumnNumber() + 1, err.getMessage()
+        return err.getLineNumber(), err.getColumnNumber() + 1, err.getMessage()  # type: ignore[operator]
     except Exception:  # noqa: BLE001 -- an RDF/XML error: where the reader stopped is where it is
-        return reader.getLineNumber(), reader.getColumnNumber() + 1, message
+        return reader.getLineNumber(), reader.getColumnNumber() + 1, message  # type: ignore[attr-defined]
     finally:
         rdflib_log.setLevel(level)
     return None, None, message
@@ -277,10 +277,11 @@ def load_files(store, paths: list[Path], bulk: bool, graphs: list[str] | None = 
 
     import pyoxigraph as ox
 
-    for path, graph in zip(paths, graphs or [None] * len(paths)):
-        graph = ox.NamedNode(graph) if graph else None
+    names: list[str | None] = list(graphs) if graphs else [None] * len(paths)
+    for path, name in zip(paths, names):
+        graph = ox.NamedNode(name) if name else None
 
-        def with_graph(quads):
+        def with_graph(quads, graph=graph):
             return quads if graph is None else quads + [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
 
         try:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import click
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 

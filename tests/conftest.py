@@ -140,7 +140,7 @@ class OWLAPI:
         jars = sorted(glob.glob(os.path.join(spec.submodule_search_locations[0], "jar_dependencies", "*.jar")))
         if not jpype.isJVMStarted():
             jpype.startJVM("-Dorg.slf4j.simpleLogger.defaultLogLevel=error", classpath=jars, convertStrings=True)
-        import jpype.imports  # noqa: F401  (Java packages become importable)
+        import jpype.imports
         from org.semanticweb.owlapi.apibinding import OWLManager
 
         self._manager_factory = OWLManager

@@ -78,7 +78,7 @@ def yasgui_page(endpoint):
              "/yasgui.min.css": ("text/css", YASGUI / "yasgui.min.css")}
 
     class Pages(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the base class's name
+        def do_GET(self):
             if self.path == "/":
                 kind, body = "text/html; charset=utf-8", page
             elif self.path in files:

@@ -181,7 +181,7 @@ def test_every_project_class_has_one_label_and_one_definition(onto):
 
 
 def test_labels_are_unique(onto):
-    labels = [str(l).lower() for s, l in onto.graph.subject_objects(RDFS.label) if str(s).startswith(CCUT)]
+    labels = [str(label).lower() for s, label in onto.graph.subject_objects(RDFS.label) if str(s).startswith(CCUT)]
     assert len(labels) == len(set(labels))
 
 

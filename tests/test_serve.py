@@ -419,7 +419,7 @@ def test_dataset_parameters_choose_among_the_served_graphs(endpoint):
     assert ask(in_graphs, named_graph_uri=[ccut]) == [f"{ccut},{everything}"]
     assert ask(count, named_graph_uri=[ccut]) == ["0"]  # ... and no default graph
     # Over the query's own FROM, as the protocol says.
-    assert ask(f"SELECT (COUNT(*) AS ?n) FROM <http://example.org/g> WHERE {{ ?s ?p ?o }}",
+    assert ask("SELECT (COUNT(*) AS ?n) FROM <http://example.org/g> WHERE { ?s ?p ?o }",
                default_graph_uri=[ccut]) == [everything]
     status, _, text = fetch(endpoint + "/queries/subforms?" + urllib.parse.urlencode(
         {"form": "idiopathic calcinosis cutis", "default-graph-uri": "http://example.org/g", "format": "csv"}))

@@ -64,7 +64,7 @@ def _wait_until_up(process: subprocess.Popen, url: str, what: str, log: Path | N
                 process.kill()
                 process.wait(10)
                 detail = log.read_text(errors="replace")[-800:] if log and log.exists() else ""
-                raise RuntimeError(f"{what} did not start: {detail}")
+                raise RuntimeError(f"{what} did not start: {detail}") from None
             time.sleep(0.2)
 
 

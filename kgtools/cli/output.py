@@ -12,7 +12,7 @@ def make_console(stderr: bool = False):
     from rich.console import Console
 
     console = Console(stderr=stderr, highlight=False, soft_wrap=True)
-    console.on_broken_pipe = _raise_broken_pipe  # rich would exit 1; every command exits alike
+    console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]  # rich would exit 1; every command exits alike
     return console
 
 

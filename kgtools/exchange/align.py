@@ -132,7 +132,8 @@ def _names(triples) -> tuple[dict, set, dict]:
     import pyoxigraph as ox
 
     names: dict = {}
-    deprecated, header = set(), {}
+    deprecated: set = set()
+    header: dict = {}
     for t in triples:
         if not isinstance(t.subject, ox.NamedNode):
             continue

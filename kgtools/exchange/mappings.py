@@ -161,7 +161,7 @@ def bioregistry_prefix_map(prefixes, project_map: dict[str, str] | None = None) 
     """
     project_map = dict(load_prefixes(), **_EXTRA_PREFIXES) if project_map is None else project_map
     registry = _bioregistry()
-    result = {}
+    result: dict[str, str] = {}
     for prefix in prefixes:
         if prefix == "CCUT":
             result[prefix] = CCUT
@@ -169,8 +169,11 @@ def bioregistry_prefix_map(prefixes, project_map: dict[str, str] | None = None) 
         record = registry.get_record(registry.standardize_prefix(prefix) or "")
         if record is None:
             raise KgtoolsError(f"prefix {prefix}: not in the Bioregistry (nor a synonym of a prefix there)")
+        uri_prefix = record.uri_prefix
+        if uri_prefix is None:
+            raise KgtoolsError(f"prefix {prefix}: the Bioregistry gives it no URI prefix")
         mine = project_map.get(prefix)
-        result[prefix] = mine if mine in (record.uri_prefix, *record.uri_prefix_synonyms) else record.uri_prefix
+        result[prefix] = mine if mine is not None and mine in (uri_prefix, *record.uri_prefix_synonyms) else uri_prefix
     return result
 
 
@@ -282,7 +285,7 @@ def validate_sssom(path: str | Path) -> list[str]:
     try:
         try:
             msdf = parse_sssom_table(str(path))
-        except Exception as err:  # sssom-py raises many kinds of errors for a malformed file
+        except Exception as err:  # noqa: BLE001 -- sssom-py raises many kinds of errors for a malformed file
             return [f"{path}: cannot be parsed as SSSOM: {err}"]
         problems = []
         for kind, report in validate(msdf, fail_on_error=False).items():

@@ -110,7 +110,7 @@ class MergeResult:
 
         from kgtools.io import write_atomic_together
 
-        files = {}
+        files: dict = {}
         if output:
             files[output] = self.serialize(output_format(output))
         if report:
@@ -310,7 +310,7 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
             if target is None or not other_index.is_class(target):
                 continue
             unified.append({"project": mapping.subject_id, "project label": mapping.subject_label,
-                            "target": curie(target), "target label": (other_index.labels(target) or [None])[0],
+                            "target": curie(target), "target label": next(iter(other_index.labels(target)), None),
                             "how": "IRI replaced" if replace_iris else "owl:equivalentClass"})
             if replace_iris:
                 iri_map[source] = target
@@ -424,7 +424,7 @@ def _terms_added(project: _Index, other: _Index, iri_map: dict, curie) -> list[d
             continue
         types = {o.value for o in project.values(_RDF_TYPE, iri)}
         if types & {_CLASS, _OWL + "ObjectProperty", _OWL + "AnnotationProperty", _OWL + "NamedIndividual"}:
-            added.append({"term": curie(iri), "label": (project.labels(iri) or [None])[0]})
+            added.append({"term": curie(iri), "label": next(iter(project.labels(iri)), None)})
     return added
 
 
@@ -435,7 +435,7 @@ def _label_clashes(project: _Index, other: _Index, unified: list, curie) -> list
     pairs = [(iri, iri) for iri in sorted(project.by[_LABEL]) if iri in other.by[_LABEL]] + sorted(unified)
     for mine, theirs in pairs:
         ours, their = project.labels(mine), other.labels(theirs)
-        if their and {normalise(l) for l in ours} != {normalise(l) for l in their}:
+        if their and {normalise(label) for label in ours} != {normalise(label) for label in their}:
             clashes.append({"term": curie(mine), "label": ours, "other term": curie(theirs), "other label": their})
     return clashes
 
@@ -463,7 +463,8 @@ def _dangling(triples, curie) -> list[dict]:
     """Named classes used in class axioms (subClassOf, equivalentClass, someValuesFrom) but declared nowhere."""
     import pyoxigraph as ox
 
-    declared, used = set(), {}
+    declared: set = set()
+    used: dict = {}
     for t in triples:
         if t.predicate.value == _RDF_TYPE and isinstance(t.subject, ox.NamedNode):
             declared.add(t.subject.value)
@@ -486,11 +487,11 @@ def _obsolete_targets(project: _Index, other: _Index, curie) -> list[dict]:
             target = conv.expand(normalise_curie(xref.value))
             if target and other.deprecated(target):
                 found.append({"term": curie(iri), "target": xref.value, "how": "xref",
-                              "target label": (other.labels(target) or [None])[0]})
+                              "target label": next(iter(other.labels(target)), None)})
     for iri in sorted(project.referenced):
         if other.deprecated(iri):
             found.append({"term": curie(iri), "target": curie(iri), "how": "class axiom",
-                          "target label": (other.labels(iri) or [None])[0]})
+                          "target label": next(iter(other.labels(iri)), None)})
     return found
 
 
@@ -521,7 +522,7 @@ def project_module(result: MergeResult) -> list:
     for t in others:
         by_subject.setdefault(t.subject, []).append(t)
     subclass = ox.NamedNode(_SUBCLASS)
-    todo = [n for t in result.project_triples for n in (t.subject, t.object) if isinstance(n, ox.NamedNode)]
+    todo: list = [n for t in result.project_triples for n in (t.subject, t.object) if isinstance(n, ox.NamedNode)]
     todo += [ox.NamedNode(iri) for iri in result.unified_targets]
     terms, module = set(), list(result.project_triples)
     while todo:
@@ -563,7 +564,7 @@ def check(result: MergeResult, scope: str = "module", shapes: bool = True) -> di
         raise InputError(f"unknown reasoning scope {scope!r} (expected module or full)")
     module = project_module(result)
     report = reason(_ontology_of(result.triples if scope == "full" else module), reasoner="hermit")
-    outcome = {"consistency": {"scope": scope, "triples": len(result.triples if scope == "full" else module),
+    outcome: dict = {"consistency": {"scope": scope, "triples": len(result.triples if scope == "full" else module),
                                "consistent": report.consistent, "unsatisfiable": report.unsatisfiable,
                                "seconds": round(report.seconds, 1)}}
     if shapes:

@@ -54,7 +54,7 @@ def coverage_step(onto: Ontology, out: Path) -> StepResult:
     """Write the per-line coverage of the source text to coverage.json; fails below 100 %."""
     report = provenance.coverage(onto)
     path = write_atomic(out / "coverage.json", json.dumps(report.as_dict(), indent=2) + "\n")
-    uncited = ", ".join(str(l.number) for l in report.uncited)
+    uncited = ", ".join(str(line.number) for line in report.uncited)
     summary = f"{report.percent}% of {len(report.content_lines)} content lines cited" + (f"; uncited: {uncited}" if uncited else "")
     return StepResult("coverage", not report.uncited, summary, (path,))
 

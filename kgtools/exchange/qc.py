@@ -133,7 +133,7 @@ def report_triples(turtle: bytes, ontology_iri: str | None = None) -> list[Viola
 
     found = []
     for rule, level in profile().items():
-        for row in store.query(_query_text(rule)):
+        for row in store.query(_query_text(rule)):  # type: ignore[union-attr]  # a SELECT
             entity = row["entity"]
             # ROBOT skips RDF Schema and OWL built-ins.
             if isinstance(entity, ox.NamedNode) and ("/rdf-schema#" in entity.value or "/owl#" in entity.value):

@@ -130,7 +130,8 @@ def variant_graph(graph, variant: str = ""):
                 o = URIRef(str(o).rsplit("/", 1)[0] + "/" + VARIANTS[variant])
         result.add((s, p, o))
     for declaration in missing_declarations(oxigraph_triples(result)):
-        result.add(tuple(URIRef(term.value) for term in declaration))
+        subject, predicate, obj = (URIRef(term.value) for term in declaration)
+        result.add((subject, predicate, obj))
     return result
 
 
@@ -164,7 +165,7 @@ def _frames(graph, kinds=("class", "property", "individual")):
     from rdflib import OWL, RDF, RDFS, BNode, URIRef
 
     annotations = _axiom_annotations(graph)
-    label = lambda node: next((str(l) for l in graph.objects(node, RDFS.label)), None)  # noqa: E731
+    label = lambda node: next((str(o) for o in graph.objects(node, RDFS.label)), None)  # noqa: E731
     definition_prop, xref_prop = URIRef(IAO_DEFINITION), URIRef(OBOINOWL + "hasDbXref")
     declared = [(OWL.Class, "class"), (OWL.ObjectProperty, "property"), (OWL.AnnotationProperty, "property"),
                 (OWL.NamedIndividual, "individual")]
@@ -177,7 +178,7 @@ def _frames(graph, kinds=("class", "property", "individual")):
             if node in seen or (name is None and not _is_project(node)):
                 continue  # an external entity only declared (base variant): obo_owl_axioms declares the classes
             seen.add(node)
-            ann = lambda p, o: annotations.get((node, p, o), [])  # noqa: E731
+            ann = lambda p, o, node=node: annotations.get((node, p, o), [])  # noqa: E731
             frame = {
                 "iri": str(node), "kind": kind, "name": name,
                 "metadata_tag": type_ == OWL.AnnotationProperty,
@@ -455,7 +456,7 @@ def obo_terms(doc) -> dict:
 
     terms = {}
     for frame in doc:
-        entry = {"name": None, "definition": None, "synonyms": set(), "xrefs": set(), "is_a": set(),
+        entry: dict = {"name": None, "definition": None, "synonyms": set(), "xrefs": set(), "is_a": set(),
                  "relationships": set()}
         for clause in frame:
             kind = type(clause).__name__

@@ -291,7 +291,7 @@ def find_paths(G, source: str, target: str, max_len: int = 6, all_paths: bool = 
             state_paths = list(nx.all_shortest_paths(H, start, end))
         except nx.NetworkXNoPath:
             return []
-    found = {}
+    found: dict = {}
     for states in state_paths:
         states = states[:-1]
         nodes = [n for n, _ in states]
@@ -449,7 +449,7 @@ def explain(G, node: str, max_len: int = 6, leads_to: dict[str, int] = LEADS_TO)
                 if steps:
                     found.append(Path(tuple(steps)))
         keys = {_chain_key(p) for p in found}
-        maximal = {}
+        maximal: dict = {}
         for path in found:
             key = _chain_key(path)
             longer = any(k != key and len(k) > len(key) and (k[-len(key):] == key if reverse else k[:len(key)] == key)
@@ -577,7 +577,8 @@ def differential(G, findings: list[str]) -> list[tuple[str, list[Match], list[Ma
     wanted = {finding: kinds_of(finding) for finding in findings}
     ranked = []
     for form in forms:
-        asserted, hedged = {}, {}
+        asserted: dict = {}
+        hedged: dict = {}
         for holder in supers(form):
             for _, target, key, data in G.out_edges(holder, keys=True, data=True):
                 if key == IS_A:

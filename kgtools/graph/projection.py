@@ -168,7 +168,7 @@ def add_details(onto: Ontology, G) -> None:
     True
     """
     entities = onto.describe([data["iri"] for _, data in G.nodes(data=True)])
-    for node, data in G.nodes(data=True):
+    for _, data in G.nodes(data=True):
         entity = entities[data["iri"]]
         data.update(definition=entity.definition or "", xrefs=list(entity.xrefs),
                     synonyms=[text for text, _ in entity.synonyms])
@@ -252,7 +252,8 @@ def _expression_parts(store, expressions) -> dict:
     """
     import pyoxigraph as ox
 
-    default, parts = ox.DefaultGraph(), {}
+    default = ox.DefaultGraph()
+    parts: dict = {}
     todo = [e for e in expressions if isinstance(e, ox.BlankNode)]
     while todo:
         node = todo.pop()

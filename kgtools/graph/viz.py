@@ -39,7 +39,7 @@ from kgtools.errors import KgtoolsError
 #: the shape tells the kinds apart in grey print too. All shapes are boxes
 #: with a mark (rounded corners, a point, a tab, a fold...): polygons such as
 #: hexagons or diamonds grow two or three times wider around a long label.
-STYLES = {
+STYLES: dict[str, dict] = {
     "form": {"color": "#E69F00", "shape": "box", "legend": "form of calcinosis cutis"},
     "mechanism": {"color": "#56B4E9", "shape": "box", "dot": {"style": "rounded,filled"}, "swatch": "rounded",
                   "legend": "mechanism"},
@@ -326,7 +326,7 @@ def _place_overview(G, dot: _Dot) -> None:
             points[name] = (left + w / 2, y + h / 2)
             y += h + 5
     column = {n: layout.column_of.get(n) for n in points}
-    for number, (tail, head, values) in enumerate(dot.edges):
+    for tail, head, values in dot.edges:
         a, b = column.get(tail), column.get(head)
         if a is None or b is None:
             continue

@@ -44,7 +44,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 from kgtools import resources
 from kgtools.errors import InputError, NotAcceptable, QueryError, RefusedError, ResultTooLarge  # noqa: F401 (API)
@@ -390,7 +390,7 @@ def serialize_result(result: Result, fmt: str) -> bytes:
         if fmt not in names:
             raise QueryError(f"a {result.kind} result is written as {', '.join(GRAPH_FORMATS)}, not {fmt}")
         prefixes = None if fmt == "ntriples" else dict(load_prefixes(), obo=OBO)
-        return ox.serialize(result.triples, format=getattr(ox.RdfFormat, names[fmt]), prefixes=prefixes)
+        return cast(bytes, ox.serialize(result.triples, format=getattr(ox.RdfFormat, names[fmt]), prefixes=prefixes))
     names = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
     if fmt not in names:
         raise QueryError(f"a {'SELECT' if result.kind == 'bindings' else 'ASK'} result is written as "
@@ -399,7 +399,7 @@ def serialize_result(result: Result, fmt: str) -> bytes:
     if fmt == "json":
         return data
     parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=getattr(ox.QueryResultsFormat, names[fmt]))
+    return cast(bytes, parsed.serialize(format=getattr(ox.QueryResultsFormat, names[fmt])))
 
 
 def table(result: Result, curie=None) -> tuple[list[str], list[list[str]]]:
@@ -474,7 +474,7 @@ def _as_lists(bindings: dict | None) -> dict[str, list]:
 
 
 def _take(rows, max_rows: int | None) -> list:
-    out = []
+    out: list = []
     for row in rows:
         if max_rows is not None and len(out) >= max_rows:
             raise ResultTooLarge(f"the result has more than {max_rows} rows; add a LIMIT to the query")
@@ -592,7 +592,7 @@ class OxigraphEngine:
         if fitting[0] == "json":
             return "json", data
         parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-        return fitting[0], parsed.serialize(format=getattr(ox.QueryResultsFormat, fitting[0].upper()))
+        return fitting[0], cast(bytes, parsed.serialize(format=getattr(ox.QueryResultsFormat, fitting[0].upper())))
 
     def _execute(self, text: str, bindings: dict | None, base_iri: str | None):
         """The checks of :meth:`run`, then Oxigraph's answer (a boolean, solutions or triples, not yet read)."""
@@ -653,7 +653,7 @@ class RdflibEngine:
             rows = _take((tuple(_oxigraph(term, cache) for term in row) for row in answer), max_rows)
         except QueryError:
             raise
-        except Exception as err:  # rdflib raises pyparsing and assorted errors for bad queries
+        except Exception as err:  # noqa: BLE001 -- rdflib raises pyparsing and assorted errors for bad queries
             raise QueryError(f"SPARQL error: {err}") from None
         return Result("bindings", variables, rows)
 

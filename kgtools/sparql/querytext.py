@@ -95,7 +95,7 @@ def parse_query(text: str):
         raise RefusedError("SERVICE is refused: queries run on this store only, never on other hosts")
     try:
         query = translateQuery(parsed)
-    except Exception as err:  # rdflib raises assorted errors for queries it parses but cannot translate
+    except Exception as err:  # noqa: BLE001 -- rdflib raises assorted errors for queries it parses but cannot translate
         raise QueryError(f"SPARQL error: {err}") from None
     if _holds_service(query.algebra):
         raise RefusedError("SERVICE is refused: queries run on this store only, never on other hosts")

@@ -289,7 +289,8 @@ def chunks(triples, max_bytes: int = CHUNK_BYTES):
         if label is not None:
             structures.setdefault(structure[label], []).extend(members)
 
-    batch, size, count = [], 0, 0
+    batch: list = []
+    size, count = 0, 0
     for unit in [[t] for t in groups.get(None, [])] + list(structures.values()):
         data = [f"{t} .\n".encode("utf-8") for t in unit]
         length = sum(map(len, data))
@@ -323,7 +324,7 @@ def read_triples(paths=()) -> list:
     for path in paths or [ontology_path()]:
         fresh: dict = {}
 
-        def node(term):
+        def node(term, fresh=fresh):
             if not isinstance(term, ox.BlankNode):
                 return term
             if term.value not in fresh:

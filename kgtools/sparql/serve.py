@@ -233,7 +233,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._error(HTTPStatus.METHOD_NOT_ALLOWED, "read-only endpoint: only GET, HEAD, POST and OPTIONS are served",
                     {"Allow": _ALLOW})
 
-    def do_OPTIONS(self) -> None:  # noqa: N802
+    def do_OPTIONS(self) -> None:
         """The methods served, and a browser's CORS preflight answered (when its origin may read the answers)."""
         if self.headers.get("Content-Length") not in (None, "0") or self.headers.get("Transfer-Encoding"):
             self.close_connection = True  # a body is not read
@@ -249,13 +249,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
         self.end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+    def do_GET(self) -> None:
         self._handle()
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._handle()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._handle()
 
     def _handle(self) -> None:
@@ -300,10 +300,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _read_chunked(self) -> bytes:
         body = bytearray()
         while True:
-            size = self._read_line().split(b";")[0].strip()
-            if not re.fullmatch(rb"[0-9A-Fa-f]{1,8}", size):
+            digits = self._read_line().split(b";")[0].strip()
+            if not re.fullmatch(rb"[0-9A-Fa-f]{1,8}", digits):
                 raise _Refusal(HTTPStatus.BAD_REQUEST, "bad chunk in a chunked body", close=True)
-            size = int(size, 16)
+            size = int(digits, 16)
             if len(body) + size > MAX_BODY:
                 raise _Refusal(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes",
                                close=True)
@@ -408,7 +408,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = ox.serialize(triples, format=getattr(ox.RdfFormat, names[fmt]),
                             prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#"}
                             if fmt != "ntriples" else None)
-        self._send(HTTPStatus.OK, _content_type(fmt), body)
+        self._send(HTTPStatus.OK, _content_type(fmt), body or b"")
 
     def _url(self, path: str) -> str:
         """The URL the request was sent to (without its query): the base of the relative IRIs of a query."""
@@ -417,7 +417,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             return ox.NamedNode(f"http://{self.headers.get('Host') or '-'}{path}").value
         except ValueError:  # a Host header that makes no IRI: the address the server listens on
-            host, port = self.server.server_address[:2]
+            host, port = self.server.server_address[:2]  # type: ignore[index, str-unpack]  # an IP address: a tuple
             return f"http://{'[%s]' % host if ':' in host else host}:{port}{path}"
 
     @staticmethod
@@ -460,6 +460,7 @@ def _content_type(fmt: str) -> str:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    verbose = False  # log each request to stderr
     request_queue_size = 128  # the listen backlog: a burst of clients waits instead of being dropped
 
     def handle_error(self, request, client_address):

@@ -200,7 +200,7 @@ def _worker_main(conn, graph, location: str | None) -> None:
             conn.send(("ok", *engine.write(text, formats, bindings, max_rows, base)))
         except KgtoolsError as err:
             conn.send(("error", type(err).__name__, err.message))
-        except Exception as err:  # a worker must answer, whatever the query did
+        except Exception as err:  # noqa: BLE001 -- a worker must answer, whatever the query did
             conn.send(("error", "QueryError", str(err)))
 
 
@@ -283,7 +283,7 @@ class _Worker:
 
     def __init__(self, conn, pid: int, generation: int = 0):
         self.conn, self.pid, self.generation = conn, pid, generation
-        self._pidfd = os.pidfd_open(pid)  # signals go to this process, even once its pid is reused
+        self._pidfd: int | None = os.pidfd_open(pid)  # signals go to this process, even once its pid is reused
 
     def ready(self) -> "_Worker":
         """The worker, once it has opened its store; killed, and an error, if it cannot."""
