@@ -1,5 +1,5 @@
 """Shared fixtures: the packaged ontology and its release files, made once per test session; the command line
-as a process; the triple stores and OWLAPI; the full HPO and the ontology merged into it, merged once.
+as a process; the triple stores and OWLAPI; the full HPO and the ontology merged into it, merged once per worker.
 
 Two tiers (markers registered in pyproject.toml): ``make test`` runs ``pytest -m "not scale"``, everything on the
 project's own data with the real engines; ``make test-all`` runs everything. A test that asks for the full HPO
