@@ -42,10 +42,7 @@ from __future__ import annotations
 import json
 import re
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from kgtools.vocabulary import OWL, RDF, RDFS, XSD
 #: Namespaces every file may use, beside the prefixes it is given.
 STANDARD_PREFIXES = {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD}
 #: Formats, by the names the command line uses.

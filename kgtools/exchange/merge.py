@@ -50,13 +50,11 @@ from kgtools.errors import InputError
 from kgtools.exchange.external import normalise_curie, read_triples
 from kgtools.ontology import CCUT, OBO, OBOINOWL, Ontology, load_prefixes
 from kgtools.provenance import HEDGE_CLASS, QUALIFIED_STATEMENT
+from kgtools.vocabulary import OWL as _OWL, RDF_TYPE as _RDF_TYPE, RDFS as _RDFS
 
 UNIFY = ("exact", "none")
 #: Formats the merged ontology can be written in, by file extension.
 OUTPUT_FORMATS = ("owl", "ttl", "nt")
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_OWL = "http://www.w3.org/2002/07/owl#"
 _LABEL, _SUBCLASS = _RDFS + "label", _RDFS + "subClassOf"
 _DEPRECATED, _EQUIVALENT, _CLASS = _OWL + "deprecated", _OWL + "equivalentClass", _OWL + "Class"
 _XREF = OBOINOWL + "hasDbXref"

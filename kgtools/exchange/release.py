@@ -56,6 +56,7 @@ from pathlib import Path
 from kgtools.io import atomic_folder, write_atomic
 from kgtools.ontology import CCUT, IAO_DEFINITION, OBO, OBOINOWL, SYNONYM_PROPERTIES, Ontology, load_prefixes
 from kgtools.provenance import EVIDENCE, HEDGE, QUALIFIED_STATEMENT
+from kgtools.vocabulary import OWL as _OWL, RDF as _RDF, RDFS as _RDFS
 
 #: Release variants: file-name suffix -> ontology IRI file name.
 VARIANTS = {"": "ccut.owl", "-full": "ccut-full.owl", "-base": "ccut-base.owl"}
@@ -67,9 +68,6 @@ FORMATS = {
     "json": "OBO Graphs JSON",
     "jsonld": "JSON-LD with a @context of the project prefixes",
 }
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_OWL = "http://www.w3.org/2002/07/owl#"
 _DCTERMS = "http://purl.org/dc/terms/"
 _SCOPES = {"exact": "EXACT", "related": "RELATED", "broad": "BROAD", "narrow": "NARROW"}
 _OBOGRAPH_SYNONYM = {"exact": "hasExactSynonym", "related": "hasRelatedSynonym", "broad": "hasBroadSynonym",

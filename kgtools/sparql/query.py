@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Protocol, cast, runtime_checkable
 
 from kgtools import resources
+from kgtools.vocabulary import XSD as _XSD
 from kgtools.errors import InputError, NotAcceptable, QueryError, RefusedError, ResultTooLarge  # noqa: F401 (API)
 from kgtools.sparql.querytext import (check_read_only, insert_values, may_hold_service, parse_query,  # noqa: F401 (API)
                                       query_form)
@@ -68,7 +69,6 @@ MEDIA_TYPES = {
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 # --------------------------------------------------------------------------- catalogue

@@ -47,7 +47,6 @@ MAX_RESPONSE_BYTES = 512 * 1024 * 1024
 #: request body in one string of at most 10 MB; a quarter of that keeps each
 #: request short.
 CHUNK_BYTES = 2 * 1024 * 1024
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 class RemoteEngine:
