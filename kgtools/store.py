@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 from kgtools.errors import InputError
+from kgtools.vocabulary import OWL, RDF_TYPE
 
 #: RDF formats, by the names the command line uses, with Oxigraph's name for them.
 FORMATS = {"ttl": "TURTLE", "owl": "RDF_XML", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
@@ -321,8 +322,7 @@ def graph_names(paths, named: dict | None = None) -> list[str]:
 
     import pyoxigraph as ox
 
-    ontology = (ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology"))
+    ontology = (ox.NamedNode(RDF_TYPE), ox.NamedNode(OWL + "Ontology"))
     names = []
     for path in map(Path, paths):
         name = (named or {}).get(path)

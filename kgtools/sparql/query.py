@@ -47,16 +47,18 @@ from pathlib import Path
 from typing import Protocol, cast, runtime_checkable
 
 from kgtools import resources
-from kgtools.vocabulary import XSD as _XSD
 from kgtools.errors import InputError, NotAcceptable, QueryError, RefusedError, ResultTooLarge  # noqa: F401 (API)
 from kgtools.sparql.querytext import (check_read_only, insert_values, may_hold_service, parse_query,  # noqa: F401 (API)
                                       query_form)
+from kgtools.vocabulary import XSD as _XSD
 
 #: Parameter types a stored query may declare.
 PARAM_TYPES = ("entity", "entities", "iri", "string", "integer", "boolean")
 #: Output formats: a readable table, the SPARQL result formats, RDF formats for CONSTRUCT/DESCRIBE.
 RESULT_FORMATS = ("table", "json", "xml", "csv", "tsv")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
+#: The name of each graph format among pyoxigraph's ``RdfFormat``.
+RDF_FORMAT_NAMES = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
 FORMATS = RESULT_FORMATS + GRAPH_FORMATS
 #: Media types of the formats, for HTTP content negotiation.
 MEDIA_TYPES = {
@@ -386,11 +388,11 @@ def serialize_result(result: Result, fmt: str) -> bytes:
     from kgtools.ontology import OBO, load_prefixes
 
     if result.kind == "graph":
-        names = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
-        if fmt not in names:
+        if fmt not in RDF_FORMAT_NAMES:
             raise QueryError(f"a {result.kind} result is written as {', '.join(GRAPH_FORMATS)}, not {fmt}")
         prefixes = None if fmt == "ntriples" else dict(load_prefixes(), obo=OBO)
-        return cast(bytes, ox.serialize(result.triples, format=getattr(ox.RdfFormat, names[fmt]), prefixes=prefixes))
+        return cast(bytes, ox.serialize(result.triples, format=getattr(ox.RdfFormat, RDF_FORMAT_NAMES[fmt]),
+                                        prefixes=prefixes))
     names = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
     if fmt not in names:
         raise QueryError(f"a {'SELECT' if result.kind == 'bindings' else 'ASK'} result is written as "

@@ -237,13 +237,14 @@ class _Handler(BaseHTTPRequestHandler):
         """The methods served, and a browser's CORS preflight answered (when its origin may read the answers)."""
         if self.headers.get("Content-Length") not in (None, "0") or self.headers.get("Transfer-Encoding"):
             self.close_connection = True  # a body is not read
+        cors = self._cors()
         headers = {"Allow": _ALLOW}
-        if "Access-Control-Allow-Origin" in self._cors():
+        if "Access-Control-Allow-Origin" in cors:
             headers.update({"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
                             "Access-Control-Allow-Headers": "Content-Type, Accept",
                             "Access-Control-Max-Age": str(CORS_MAX_AGE)})
         self.send_response(HTTPStatus.NO_CONTENT)
-        for name, value in {**self._cors(), **headers}.items():
+        for name, value in {**cors, **headers}.items():
             self.send_header(name, value)
         if self.close_connection:
             self.send_header("Connection", "close")
@@ -400,12 +401,11 @@ class _Handler(BaseHTTPRequestHandler):
         """The Service Description, in the RDF format the client accepts (Turtle by default)."""
         import pyoxigraph as ox
 
-        from kgtools.sparql.query import GRAPH_FORMATS
+        from kgtools.sparql.query import GRAPH_FORMATS, RDF_FORMAT_NAMES
 
         triples = service_description(self._url(path), self.service.graphs)
         fmt = next((f for f in negotiate(self.headers.get("Accept")) if f in GRAPH_FORMATS), "turtle")
-        names = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
-        body = ox.serialize(triples, format=getattr(ox.RdfFormat, names[fmt]),
+        body = ox.serialize(triples, format=getattr(ox.RdfFormat, RDF_FORMAT_NAMES[fmt]),
                             prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#"}
                             if fmt != "ntriples" else None)
         self._send(HTTPStatus.OK, _content_type(fmt), body or b"")
