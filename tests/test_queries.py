@@ -10,7 +10,7 @@ from kgtools.cli import main
 from kgtools.errors import UnknownTermError
 from kgtools.provenance import citations, read_source
 from kgtools.sparql.query import (OxigraphEngine, QueryError, RdflibEngine, RefusedError, bind_parameters, catalog,
-                           check_read_only, get_query, insert_values, run_stored)
+                                  check_read_only, get_query, insert_values, run_stored)
 
 CCUT = "http://purl.obolibrary.org/obo/CCUT_"
 SOURCE = read_source()

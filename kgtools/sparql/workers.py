@@ -57,7 +57,7 @@ from pathlib import Path
 from kgtools import resources, store as stores
 from kgtools.errors import InputError, KgtoolsError
 from kgtools.sparql.query import (Dataset, NotAcceptable, QueryError, RefusedError, ResultTooLarge, bind_parameters,
-                           catalog)
+                                  catalog)
 
 #: Seconds a query may run before it counts against the ``workers`` that may run long.
 QUICK = 1.0
