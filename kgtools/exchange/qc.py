@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,14 +90,21 @@ def profile() -> dict[str, str]:
     >>> len(profile()), profile()["label_whitespace"]
     (32, 'ERROR')
     """
+    return dict(_profile())
+
+
+@functools.cache
+def _profile() -> tuple[tuple[str, str], ...]:
+    # The packaged profile, read once: every file of a release is reported on with it.
     rules = {}
     for line in (_QUERIES / "report_profile.txt").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             level, rule = line.split("\t")
             rules[rule.strip()] = level.strip().upper()
-    return rules
+    return tuple(rules.items())
 
 
+@functools.cache
 def _query_text(rule: str) -> str:
     # ROBOT drops the comment lines (the rule's documentation) before running a query.
     text = (_QUERIES / f"{rule}.rq").read_text()
