@@ -45,8 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kgtools.exchange.align import normalise
 from kgtools.errors import InputError
+from kgtools.exchange.align import normalise
 from kgtools.exchange.external import normalise_curie, read_triples
 from kgtools.ontology import CCUT, OBO, OBOINOWL, Ontology, load_prefixes
 from kgtools.provenance import HEDGE_CLASS, QUALIFIED_STATEMENT

@@ -29,9 +29,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kgtools.errors import InputError
-from kgtools.ontology import Ontology
 # The projection is this module's graph: its functions are part of the path analysis's API.
 from kgtools.graph.projection import IS_A, add_details, project, project_near  # noqa: F401
+from kgtools.ontology import Ontology
 
 
 #: How each relation orients "what leads to what" for :func:`explain`: +1 the
