@@ -64,7 +64,7 @@ def render() -> str:
     from kgtools.cli import main
 
     listed = [name for _, names in families() for name in names]
-    missing = sorted(set(main.commands) - set(listed))
+    missing = sorted(set(main.list_commands(None)) - set(listed))
     assert not missing, f"commands in no family: {missing}"
     parts = [INTRO, "## kgtools\n", _block(command_help())]
     for family, names in families():

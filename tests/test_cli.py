@@ -144,3 +144,24 @@ def test_blank_nodes_of_two_files_stay_apart(tmp_path):
         (tmp_path / name).write_text(f'_:r1 <http://www.w3.org/2000/01/rdf-schema#label> "{label}" .\n')
     graph = Ontology.load(tmp_path / "a.ttl", tmp_path / "b.ttl").graph
     assert len(set(graph.subjects())) == 2
+
+
+def test_every_command_of_every_family_is_listed_under_its_own_name():
+    from kgtools.cli import COMMANDS, check, exchange, explore, look, sparql
+
+    defined = {getattr(family, name).name for family in (look, check, sparql, explore, exchange)
+               for name in family.__all__}
+    assert set(COMMANDS) == defined
+    assert all(main.get_command(None, name).name == name for name in COMMANDS)
+
+
+def test_a_command_loads_only_its_own_family():
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom kgtools.cli import main\n"
+              "try:\n    main(['queries', '--format', 'json'])\nexcept SystemExit:\n    pass\n"
+              "print(sorted(m for m in sys.modules if m.startswith('kgtools.cli.')), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout)
+    assert result.stderr.strip() == "['kgtools.cli.group', 'kgtools.cli.options', 'kgtools.cli.output', 'kgtools.cli.sparql']"

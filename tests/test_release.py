@@ -131,7 +131,7 @@ def test_release_command_writes_into_the_folder_given(tmp_path):
     assert result.exit_code == 0, result.output
     assert (out / "ccut-base.obo").is_file() and len(list(out.iterdir())) == 15
     # -o is the same option, as in every command that writes.
-    assert {"-o", "--out"} <= set(next(p for p in main.commands["release"].params if "--out" in p.opts).opts)
+    assert {"-o", "--out"} <= set(next(p for p in main.get_command(None, "release").params if "--out" in p.opts).opts)
 
 
 def test_two_releases_are_byte_identical_in_every_file(kgtools_process, released, tmp_path):

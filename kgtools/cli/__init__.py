@@ -12,11 +12,22 @@ from __future__ import annotations
 
 import click
 
-from kgtools.cli import check, exchange, explore, look, sparql
 from kgtools.cli.group import Group
 
+#: Each command and the function behind it (``module:function`` in this package), imported only when the
+#: command runs or help lists it, so that ``kgtools query`` does not load the code of ``qc`` or ``viz``.
+COMMANDS = {
+    **{name: f"look:{name}" for name in ("info", "lookup", "entities", "coverage")},
+    **{name: f"check:{name}" for name in ("validate", "reason", "qc")},
+    "queries": "sparql:list_queries",
+    **{name: f"sparql:{name}" for name in ("query", "serve", "push")},
+    **{name: f"explore:{name}" for name in ("paths", "explain", "neighbors", "central", "differential", "viz")},
+    **{name: f"exchange:{name}" for name in ("export", "release", "mappings", "merge", "align", "publish")},
+}
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+@click.group(cls=Group, lazy_commands=COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="kgtools")
 def main():
     """Tools for the calcinosis cutis ontology (CCUT).
@@ -45,8 +56,3 @@ def main():
     (one line on stderr says what and where), 130 interrupted, 143 terminated,
     129 hung up (the terminal closed).
     """
-
-
-for family in (look, check, sparql, explore, exchange):
-    for name in family.__all__:
-        main.add_command(getattr(family, name))

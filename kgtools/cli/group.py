@@ -6,6 +6,7 @@ Exit codes are those of :mod:`kgtools.errors`: 0 passed, 1 check failed,
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
@@ -66,9 +67,24 @@ def _error_message(err: BaseException) -> str:
 
 
 class Group(click.Group):
-    """Turns library errors into one message on stderr and a documented exit code."""
+    """Turns library errors into one message on stderr and a documented exit code; imports each command's
+    module when the command is first asked for (``lazy_commands``: name to ``module:function`` in
+    :mod:`kgtools.cli`)."""
 
     command_class = Command
+
+    def __init__(self, *args, lazy_commands: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            module, function = self.lazy_commands[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(f"kgtools.cli.{module}"), function), cmd_name)
+        return self.commands.get(cmd_name)
 
     def main(self, *args, **kwargs):
         import threading
