@@ -1,6 +1,7 @@
 """The query command cold, and the endpoint's throughput, each against its floor measured side by side in one run.
 
-Run: .venv/bin/python bench/bench_endpoint.py [--hpo PATH/hp.obo] [--rounds 3] [--requests 600] [--clients 8] [--only cold|ontology|hpo]
+Run: .venv/bin/python bench/bench_endpoint.py [--hpo PATH/hp.obo] [--rounds 3] [--requests 600] [--clients 8]
+     [--workers N] [--only cold|ontology|hpo]
 
 1. Cold ``kgtools query forms`` (the Oxigraph engine, the packaged ontology): the wall time of the whole
    process, against Python opening the same data with pyoxigraph and running the same query (the floor),
@@ -10,8 +11,8 @@ Run: .venv/bin/python bench/bench_endpoint.py [--hpo PATH/hp.obo] [--rounds 3] [
 2. ``kgtools serve`` against ``oxigraph serve-read-only`` (the ``oxigraph`` binary of the PyPI package
    ``oxigraph``, same version as pyoxigraph; its store loaded once with ``oxigraph load``) on the same data,
    each server as a user starts it (kgtools: a small input in memory, a large one from its persistent
-   store, built beforehand; no row limit, a long time limit and a worker for each client, since Oxigraph's
-   server has no limits): the packaged ontology, and the HPO-merged
+   store, built beforehand; a worker for each core, ``--workers``; no row limit and a long time limit, since
+   Oxigraph's server has none): the packaged ontology, and the HPO-merged
    graph (``kgtools merge`` of the full HPO beside the repository, ``../shared/reference/hp.obo``, when it
    is there). The same client for both: ``--clients`` keep-alive connections (two threads in each of
    several processes) sharing ``--requests`` requests, SPARQL JSON (N-Triples for a graph) asked. Distinct queries: the stored
@@ -21,6 +22,7 @@ Run: .venv/bin/python bench/bench_endpoint.py [--hpo PATH/hp.obo] [--rounds 3] [
 """
 
 import argparse
+import hashlib
 import http.client
 import multiprocessing
 import os
@@ -187,8 +189,8 @@ def start_kgtools(path: Path, cache: Path, workers: int):
     from kgtools.store import PERSIST_BYTES
 
     persistent = path.stat().st_size >= PERSIST_BYTES
-    # No row limit, a long time limit, a worker for each client: oxigraph serve-read-only has no limits, and runs
-    # every query it is sent at once.
+    # No row limit and a long time limit: oxigraph serve-read-only has neither. Requests beyond the workers wait
+    # in kgtools' queue, where Oxigraph's server starts a thread for each.
     process = subprocess.Popen([sys.executable, "-m", "kgtools.cli", "serve", "--port", "0", "-i", str(path),
                                 *(["--store", str(cache)] if persistent else []), "--max-rows", "100000000",
                                 "--timeout", "600", "--workers", str(workers)],
@@ -208,13 +210,16 @@ def start_kgtools(path: Path, cache: Path, workers: int):
 
 
 def start_oxigraph(path: Path, location: Path):
+    """``oxigraph serve-read-only`` on a store at ``location`` loaded from ``path``, reloaded when the file changed."""
     binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
-    if not (location / "kgtools-bench-loaded").exists():
+    marker = location / "kgtools-bench-loaded"  # holds the SHA-256 of the file the store was loaded from
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if not marker.exists() or marker.read_text() != digest:
         shutil.rmtree(location, ignore_errors=True)
         fmt = "ttl" if path.suffix == ".ttl" else "rdf"
         subprocess.run([binary, "load", "--location", str(location), "--file", str(path), "--format", fmt],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        (location / "kgtools-bench-loaded").touch()
+        marker.write_text(digest)
     port = free_port()
     process = subprocess.Popen([binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -222,10 +227,10 @@ def start_oxigraph(path: Path, location: Path):
     return process, port
 
 
-def compare_servers(name: str, path: Path, work: Path, rounds: int, requests: int, clients: int) -> None:
+def compare_servers(name: str, path: Path, work: Path, rounds: int, requests: int, clients: int, workers: int) -> None:
     texts = stored_texts()
     mix = sorted(texts.values())
-    servers = {"kgtools serve": start_kgtools(path, work / "kgtools-stores", clients) + ("/sparql",),
+    servers = {"kgtools serve": start_kgtools(path, work / "kgtools-stores", workers) + ("/sparql",),
                "oxigraph serve-read-only": start_oxigraph(path, work / f"oxigraph-{path.stem}") + ("/query",)}
     figures: dict = {(server, kind): [] for server in servers for kind in ("distinct", "repeated")}
     try:
@@ -241,7 +246,7 @@ def compare_servers(name: str, path: Path, work: Path, rounds: int, requests: in
             process.terminate()
             process.wait(30)
     print(f"\n{name}: {len(mix)} stored queries in turn; {clients} keep-alive clients, {requests} requests a round, "
-          f"median of {rounds} alternate rounds; load average {load_average()}")
+          f"median of {rounds} alternate rounds; kgtools with {workers} workers; load average {load_average()}")
     print(f"{'':26} {'kgtools req/s':>14} {'oxigraph req/s':>15} {'ratio':>6}")
     for kind in ("distinct", "repeated"):
         ours = statistics.median(figures["kgtools serve", kind])
@@ -258,6 +263,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)),
+                        help="kgtools serve's workers (default: one for each core this process may use)")
     parser.add_argument("--only", choices=["cold", "ontology", "hpo"], help="one part of the benchmark")
     args = parser.parse_args()
     from kgtools.resources import ontology_path
@@ -267,11 +274,12 @@ def main() -> None:
     if args.only in (None, "cold"):
         cold_command(args.runs)
     if args.only in (None, "ontology"):
-        compare_servers("the packaged ontology", ontology_path(), work, args.rounds, args.requests, args.clients)
+        compare_servers("the packaged ontology", ontology_path(), work, args.rounds, args.requests, args.clients,
+                        args.workers)
     if args.only in (None, "hpo"):
         if args.hpo.exists():
             compare_servers("the HPO-merged graph", merged_graph(args.hpo), work, args.rounds, args.requests,
-                            args.clients)
+                            args.clients, args.workers)
         else:
             print(f"\nno {args.hpo}: the HPO-merged graph is skipped")
 
