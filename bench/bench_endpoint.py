@@ -1,18 +1,21 @@
 """The query command cold, and the endpoint's throughput, each against its floor measured side by side in one run.
 
 Run: .venv/bin/python bench/bench_endpoint.py [--hpo PATH/hp.obo] [--rounds 3] [--requests 600] [--clients 8]
-     [--workers N] [--only cold|ontology|hpo]
+     [--workers N] [--on-disk] [--only cold|ontology|hpo]
 
 1. Cold ``kgtools query forms`` (the Oxigraph engine, the packaged ontology): the wall time of the whole
    process, against Python opening the same data with pyoxigraph and running the same query (the floor),
    in alternate runs; once parsed in memory (the default for a small input), once from a persistent
    store (``--store``, built beforehand; the floor opens it with ``Store.read_only``). Python writes and
    reads its bytecode caches here, as for an installed program.
-2. ``kgtools serve`` against ``oxigraph serve-read-only`` (the ``oxigraph`` binary of the PyPI package
+2. The engine alone, in one process: every stored query (median of three runs each) on the dataset in
+   memory, as ``kgtools serve``'s keeper loads it, and on its persistent store, as the workers open it
+   beyond the memory limit.
+3. ``kgtools serve`` against ``oxigraph serve-read-only`` (the ``oxigraph`` binary of the PyPI package
    ``oxigraph``, same version as pyoxigraph; its store loaded once with ``oxigraph load``) on the same data,
-   each server as a user starts it (kgtools: a small input in memory, a large one from its persistent
-   store, built beforehand; a worker for each core, ``--workers``; no row limit and a long time limit, since
-   Oxigraph's server has none): the packaged ontology, and the HPO-merged
+   each server as a user starts it (kgtools: the dataset in memory, within its default memory limit, or
+   ``--memory-limit 0``, from its persistent store, built beforehand; a worker for each core, ``--workers``;
+   no row limit and a long time limit, since Oxigraph's server has none): the packaged ontology, and the HPO-merged
    graph (``kgtools merge`` of the full HPO beside the repository, ``../shared/reference/hp.obo``, when it
    is there). The same client for both: ``--clients`` keep-alive connections (two threads in each of
    several processes) sharing ``--requests`` requests, SPARQL JSON (N-Triples for a graph) asked. Distinct queries: the stored
@@ -109,7 +112,42 @@ def cold_command(runs: int) -> None:
     print(f"load average after: {load_average()}")
 
 
-# --------------------------------------------------------------------------- 2. the endpoint under load
+# --------------------------------------------------------------------------- 2. the engine alone
+def engine_alone(path: Path, work: Path, runs: int = 3) -> None:
+    import pyoxigraph as ox
+
+    from kgtools.store import graph_names, load_files, open_store, wait_for_builds
+
+    graphs = graph_names([path], {})
+    memory = ox.Store()
+    load_files(memory, [path], bulk=False, graphs=graphs)
+    cache = work / "kgtools-stores"
+    open_store([path], cache, graphs)
+    wait_for_builds()
+    disk, location = open_store([path], cache, graphs)
+    assert location is not None, "no persistent store"
+    print(f"\n{path.name}, the engine alone: every stored query, median of {runs} runs; load average {load_average()}")
+    print(f"{'':28} {'in memory ms':>12} {'on disk ms':>11} {'ratio':>6}")
+    totals = [0.0, 0.0]
+    for name, text in sorted(stored_texts().items()):
+        row = []
+        for store in (memory, disk):
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                result = store.query(text)
+                if isinstance(result, ox.QuerySolutions):
+                    result.serialize(format=ox.QueryResultsFormat.JSON)
+                elif isinstance(result, ox.QueryTriples):
+                    result.serialize(format=ox.RdfFormat.N_TRIPLES)
+                times.append(time.perf_counter() - start)
+            row.append(statistics.median(times))
+        totals = [totals[0] + row[0], totals[1] + row[1]]
+        print(f"{name:28} {row[0] * 1000:12.1f} {row[1] * 1000:11.1f} {row[1] / row[0]:6.2f}")
+    print(f"{'all':28} {totals[0] * 1000:12.1f} {totals[1] * 1000:11.1f} {totals[1] / totals[0]:6.2f}")
+
+
+# --------------------------------------------------------------------------- 3. the endpoint under load
 def _client(port: int, path: str, texts: list[str], results) -> None:
     """One keep-alive connection sending ``texts`` one after the other; puts (answered, failures)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -183,16 +221,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_kgtools(path: Path, cache: Path, workers: int):
-    """``kgtools serve -i path`` as a user starts it: a small input in memory, a large one from its persistent
-    store (in ``cache``, built by a first serve, as it is after the first day)."""
+def start_kgtools(path: Path, cache: Path, workers: int, on_disk: bool):
+    """``kgtools serve -i path`` as a user starts it: the dataset in memory, or with ``on_disk``
+    (``--memory-limit 0``) from its persistent store (in ``cache``, built by a first serve, as after the first day)."""
     from kgtools.store import PERSIST_BYTES
 
-    persistent = path.stat().st_size >= PERSIST_BYTES
+    persistent = on_disk or path.stat().st_size >= PERSIST_BYTES
     # No row limit and a long time limit: oxigraph serve-read-only has neither. Requests beyond the workers wait
     # in kgtools' queue, where Oxigraph's server starts a thread for each.
     process = subprocess.Popen([sys.executable, "-m", "kgtools.cli", "serve", "--port", "0", "-i", str(path),
-                                *(["--store", str(cache)] if persistent else []), "--max-rows", "100000000",
+                                *(["--store", str(cache)] if persistent else []),
+                                *(["--memory-limit", "0"] if on_disk else []), "--max-rows", "100000000",
                                 "--timeout", "600", "--workers", str(workers)],
                                stderr=subprocess.PIPE, text=True, env=ENV)
     line = process.stderr.readline()
@@ -203,7 +242,7 @@ def start_kgtools(path: Path, cache: Path, workers: int):
     port = int(match.group(1))
     wait_for(port, "/sparql")
     deadline = time.monotonic() + 1800
-    while persistent and not reads_store(process.pid, cache):  # the workers read the persistent store, as after the first serve
+    while on_disk and not reads_store(process.pid, cache):  # the workers read the persistent store, as after the first serve
         assert time.monotonic() < deadline, "the workers never moved to the persistent store"
         time.sleep(0.5)
     return process, port
@@ -227,10 +266,11 @@ def start_oxigraph(path: Path, location: Path):
     return process, port
 
 
-def compare_servers(name: str, path: Path, work: Path, rounds: int, requests: int, clients: int, workers: int) -> None:
+def compare_servers(name: str, path: Path, work: Path, rounds: int, requests: int, clients: int, workers: int,
+                    on_disk: bool) -> None:
     texts = stored_texts()
     mix = sorted(texts.values())
-    servers = {"kgtools serve": start_kgtools(path, work / "kgtools-stores", workers) + ("/sparql",),
+    servers = {"kgtools serve": start_kgtools(path, work / "kgtools-stores", workers, on_disk) + ("/sparql",),
                "oxigraph serve-read-only": start_oxigraph(path, work / f"oxigraph-{path.stem}") + ("/query",)}
     figures: dict = {(server, kind): [] for server in servers for kind in ("distinct", "repeated")}
     try:
@@ -246,7 +286,8 @@ def compare_servers(name: str, path: Path, work: Path, rounds: int, requests: in
             process.terminate()
             process.wait(30)
     print(f"\n{name}: {len(mix)} stored queries in turn; {clients} keep-alive clients, {requests} requests a round, "
-          f"median of {rounds} alternate rounds; kgtools with {workers} workers; load average {load_average()}")
+          f"median of {rounds} alternate rounds; kgtools with {workers} workers, "
+          f"{'from its persistent store' if on_disk else 'in memory'}; load average {load_average()}")
     print(f"{'':26} {'kgtools req/s':>14} {'oxigraph req/s':>15} {'ratio':>6}")
     for kind in ("distinct", "repeated"):
         ours = statistics.median(figures["kgtools serve", kind])
@@ -265,6 +306,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)),
                         help="kgtools serve's workers (default: one for each core this process may use)")
+    parser.add_argument("--on-disk", action="store_true", help="kgtools serve --memory-limit 0: from the persistent store")
     parser.add_argument("--only", choices=["cold", "ontology", "hpo"], help="one part of the benchmark")
     args = parser.parse_args()
     from kgtools.resources import ontology_path
@@ -275,11 +317,12 @@ def main() -> None:
         cold_command(args.runs)
     if args.only in (None, "ontology"):
         compare_servers("the packaged ontology", ontology_path(), work, args.rounds, args.requests, args.clients,
-                        args.workers)
+                        args.workers, args.on_disk)
     if args.only in (None, "hpo"):
         if args.hpo.exists():
+            engine_alone(merged_graph(args.hpo), work)
             compare_servers("the HPO-merged graph", merged_graph(args.hpo), work, args.rounds, args.requests,
-                            args.clients, args.workers)
+                            args.clients, args.workers, args.on_disk)
         else:
             print(f"\nno {args.hpo}: the HPO-merged graph is skipped")
 

@@ -7,10 +7,12 @@ Run: .venv/bin/python bench/bench_serve.py [--input merged.owl | --hpo PATH/hp.o
    answer, and the peak memory of the server with its workers (RSS and PSS
    summed over the processes), against pyoxigraph loading the same file in
    memory in a process of its own (its time from process start to loaded,
-   and its peak RSS); then, while the detached builder writes the persistent
+   and its peak RSS). Within the memory limit (the default), the dataset stays
+   in memory: the PSS once every worker has run every stored query (each
+   copies the pages it reads), and a second serve's first answer. With
+   ``--memory-limit 0``: while the detached builder writes the persistent
    store and until the workers read it, the peak PSS with and without that
-   builder, and the PSS once moved; then a second ``kgtools serve`` of the
-   same file, which opens that store.
+   builder, and the PSS once moved; then a second serve, which opens that store.
 2. ``kgtools serve`` on the packaged ontology: ``--clients`` clients at once,
    each sending ``--requests`` requests of a small stored query on a fresh
    connection; latency percentiles, and connections dropped.
@@ -93,18 +95,44 @@ def reads_store(pid: int, cache: Path) -> bool:
 ASK = "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"
 
 
-def serve(path: Path, cache: Path, until_moved: bool) -> dict:
+def every_stored_query(port: int, workers: int) -> None:
+    """Every stored query, ``workers`` clients at once, each sending all of them (made distinct by a comment, so
+    that none is answered from the kept answers): every worker runs most of them."""
+    import urllib.parse
+
+    from bench_endpoint import stored_texts
+
+    texts = sorted(stored_texts().values())
+
+    def client(n: int) -> None:
+        for text in texts:
+            status, _ = get(port, "/sparql?" + urllib.parse.urlencode({"query": f"{text}\n# {n}"}))
+            assert status == 200, status
+
+    running = [threading.Thread(target=client, args=(n,)) for n in range(workers)]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join()
+
+
+def serve(path: Path, cache: Path, on_disk: bool, later: bool) -> dict:
     """``kgtools serve -i path`` with ``cache`` as the cache: the seconds to its first answer and the peak memory
-    by then; with ``until_moved``, also until its workers read the persistent store built meanwhile."""
+    by then; with ``on_disk`` (``--memory-limit 0``), the same as the workers move onto the persistent store built
+    meanwhile, else the memory once every worker ran every stored query; with ``later``, only the first answer."""
     env = dict(os.environ, XDG_CACHE_HOME=str(cache.parent.parent))
     start = time.perf_counter()
-    process, port, peak = start_server("-i", str(path), env=env)
+    process, port, peak = start_server("-i", str(path), "--max-rows", "10000000", "--timeout", "600",
+                                       *(["--memory-limit", "0"] if on_disk else []), env=env)
     try:
         status, body = get(port, ASK)
         figures = {"seconds": time.perf_counter() - start}
         assert status == 200 and b"true" in body, body
         figures["rss"], figures["pss"], _ = peak.peak
-        if until_moved:
+        if not on_disk and not later:
+            every_stored_query(port, 3)  # the default two workers for long queries and the one for quick ones
+            figures["pss_queried"] = tree_memory(process.pid)[1]
+        if on_disk and not later:
             while not reads_store(process.pid, cache):
                 assert time.perf_counter() - start < 600, "the workers never moved to the persistent store"
                 time.sleep(0.1)
@@ -127,20 +155,27 @@ def first_answer(path: Path) -> None:
     floor_seconds = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as folder:
         cache = Path(folder) / "kgtools" / "stores"  # empty: the first serve is cold
-        cold = serve(path, cache, until_moved=True)
-        warm = serve(path, cache, until_moved=False)
+        memory = serve(path, cache, on_disk=False, later=False)
+        memory_again = serve(path, cache, on_disk=False, later=True)
+    with tempfile.TemporaryDirectory() as folder:
+        cache = Path(folder) / "kgtools" / "stores"
+        cold = serve(path, cache, on_disk=True, later=False)
+        warm = serve(path, cache, on_disk=True, later=True)
     print(f"\n{path.name}: {int(triples):,} triples; load average {os.getloadavg()[0]:.1f}")
-    print(f"{'':58} {'seconds':>8} {'x load':>7} {'peak MB':>8} {'x load':>7}")
+    print(f"{'':64} {'seconds':>8} {'x load':>7} {'peak MB':>8} {'x load':>7}")
     rows = [("pyoxigraph loads it in memory (the floor)", floor_seconds, floor_memory),
-            ("kgtools serve, empty cache: first answer (PSS)", cold["seconds"], cold["pss"]),
-            ("  the same, memory as RSS", None, cold["rss"]),
+            ("kgtools serve, empty cache: first answer (PSS)", memory["seconds"], memory["pss"]),
+            ("  the same, memory as RSS", None, memory["rss"]),
+            ("  once every worker ran every stored query (PSS)", None, memory["pss_queried"]),
+            ("a second kgtools serve: first answer (PSS)", memory_again["seconds"], memory_again["pss"]),
+            ("kgtools serve --memory-limit 0, empty cache: first answer (PSS)", cold["seconds"], cold["pss"]),
             ("  until the workers read the persistent store (PSS)", cold["moved"], cold["pss_building"]),
             ("  the same, with the detached store builder", None, cold["pss_with_builder"]),
             ("  once the workers read the persistent store (PSS)", None, cold["pss_moved"]),
-            ("a second kgtools serve: first answer (PSS)", warm["seconds"], warm["pss"])]
+            ("a second kgtools serve --memory-limit 0: first answer (PSS)", warm["seconds"], warm["pss"])]
     for name, taken, memory in rows:
         timing = f"{taken:8.1f} {taken / floor_seconds:7.1f}" if taken is not None else f"{'':8} {'':7}"
-        print(f"{name:58} {timing} {memory / 2**20:8.0f} {memory / floor_memory:7.1f}")
+        print(f"{name:64} {timing} {memory / 2**20:8.0f} {memory / floor_memory:7.1f}")
 
 
 def _client_process(port: int, threads: int, requests: int, expected: bytes, results) -> None:

@@ -52,7 +52,7 @@ BULK_BATCH = 50_000
 #: How many persistent stores the cache keeps (the most recently used ones).
 MAX_STORES = 4
 #: The version of the on-disk layout: a store made by another version is never used.
-_LAYOUT = "kgtools-store-1"
+_LAYOUT = "kgtools-store-2"
 #: Unfinished builds older than this (seconds) were left by a process that died: the cleaner removes them.
 _STALE_BUILD = 24 * 3600
 _BUILDS: list = []  # the builder processes this process started
@@ -458,6 +458,22 @@ def persistent_store(paths, cache: str | Path | None = None, graphs: list[str] |
     return root / key
 
 
+def stored_quads(location: Path) -> int:
+    """How many quads the persistent store at ``location`` (built) holds, as its builder counted them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kgtools.resources import ontology_path
+    >>> cache = tempfile.mkdtemp()
+    >>> parsed, _ = open_store([ontology_path()], cache)
+    >>> wait_for_builds()
+    >>> stored_quads(persistent_store([ontology_path()], cache)) == len(parsed)
+    True
+    """
+    return json.loads((location / "kgtools-inputs.json").read_text())["quads"]
+
+
 def mark_used(location: Path) -> None:
     """Mark the persistent store at ``location`` most recently used (the last the cleaner would remove), then
     let the cleaner remove the least recently used ones beyond :data:`MAX_STORES`."""
@@ -607,9 +623,10 @@ def _build(root: Path, key: str, paths: list[Path], graphs: list[str] | None) ->
     building = Path(tempfile.mkdtemp(dir=root, prefix=f".{key}.", suffix=".build"))
     try:
         store = fill_store(building, paths, graphs=graphs)
+        quads = len(store)
         del store  # closed: a read-only open may follow
         (building / "kgtools-inputs.json").write_text(json.dumps(
-            {"layout": _LAYOUT, "inputs": [str(p.resolve()) for p in paths]}, indent=1) + "\n")
+            {"layout": _LAYOUT, "inputs": [str(p.resolve()) for p in paths], "quads": quads}, indent=1) + "\n")
         try:
             os.rename(building, root / key)
         except OSError:

@@ -294,6 +294,7 @@ BAD_PARAMETERS = [
     (["serve", "--timeout", "nan"], "'nan' is not a finite number of seconds"),
     (["serve", "--timeout", "0"], "invalid value for '--timeout'"),
     (["serve", "--workers", "0"], "invalid value for '--workers'"),
+    (["serve", "--memory-limit", "-1"], "invalid value for '--memory-limit'"),
 ]
 
 

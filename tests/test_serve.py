@@ -216,7 +216,10 @@ def files_open_in(pid, folder):
         current = pending.pop()
         try:
             for fd in os.listdir(f"/proc/{current}/fd"):
-                target = os.readlink(f"/proc/{current}/fd/{fd}")
+                try:
+                    target = os.readlink(f"/proc/{current}/fd/{fd}")
+                except OSError:  # closed meanwhile (the listing's own descriptor, when the process is this one)
+                    continue
                 if target.startswith(str(folder) + os.sep):
                     found.add(target)
             for task in os.listdir(f"/proc/{current}/task"):
@@ -228,12 +231,13 @@ def files_open_in(pid, folder):
 
 
 def test_a_second_serve_reads_the_store_the_first_one_built(tmp_path):
-    """The first serve parses into memory and has the persistent store built meanwhile, then its workers move onto
-    it; a second serve of the same input reads that store from the start. Every answer is the same."""
+    """Beyond the memory limit (0 here), the first serve parses into memory and has the persistent store built
+    meanwhile, then its workers move onto it; a second serve of the same input reads that store from the start.
+    Every answer is the same."""
     cache = tmp_path / "stores"
     asked = ["/queries/forms-by-site?site=hypodermis&format=tsv",
              "/sparql?format=csv&query=" + urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")]
-    first, base = serve_process("--store", str(cache))
+    first, base = serve_process("--store", str(cache), "--memory-limit", "0")
     try:
         from_memory = [fetch(base + path) for path in asked]
         assert from_memory[0][0] == 200 and "calciphylaxis" in from_memory[0][2]
@@ -251,13 +255,45 @@ def test_a_second_serve_reads_the_store_the_first_one_built(tmp_path):
     finally:
         first.terminate()
         first.wait(10)
-    second, base = serve_process("--store", str(cache))
+    second, base = serve_process("--store", str(cache), "--memory-limit", "0")
     try:
         assert {Path(f).relative_to(cache).parts[0] for f in files_open_in(second.pid, cache)} >= {store.name}
         assert [fetch(base + path) for path in asked] == from_memory
     finally:
         second.terminate()
         second.wait(10)
+
+
+def test_a_dataset_within_the_memory_limit_stays_in_memory(tmp_path):
+    """Within the limit, the workers read the keeper's graph in memory, even once the persistent store is built
+    (for the commands to come), and a second service parses again rather than read that store; one byte less
+    than the keeper's copy and the workers' (MEMORY_PER_QUAD a quad) and the workers read the store."""
+    import os
+
+    from kgtools import store as stores
+    from kgtools.resources import ontology_path
+    from kgtools.sparql.workers import MEMORY_PER_QUAD
+
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    service = QueryService(store=tmp_path, workers=1, timeout=5)
+    try:
+        stores.wait_for_builds()
+        location = stores.persistent_store([ontology_path()], tmp_path, service.graphs)
+        quads = stores.stored_quads(location)
+        assert quads > 5000 and service.location is None
+        answer = service.run(count, formats=["csv"])
+        assert not files_open_in(os.getpid(), location)
+    finally:
+        service.close()
+    needed = quads * MEMORY_PER_QUAD * (1 + 2)  # the keeper, the worker for long queries and the one for quick ones
+    for limit, kept in [(needed, None), (needed - 1, location)]:
+        again = QueryService(store=tmp_path, workers=1, timeout=5, memory_limit=limit)
+        try:
+            assert again.location == kept
+            assert again.run(count + " # again", formats=["csv"]) == answer
+            assert bool(files_open_in(os.getpid(), location)) == (kept is not None)
+        finally:
+            again.close()
 
 
 def test_a_bad_input_is_one_clear_error(tmp_path):

@@ -1,16 +1,20 @@
 """Query worker processes over one read-only Oxigraph store, for the endpoint.
 
 The workers are forked from one process, the *keeper*, which holds the
-graph: a persistent on-disk store already built for the inputs (see
-:mod:`kgtools.store`) is opened read-only by each worker; otherwise the
-keeper parses the inputs into memory once, and every worker forked from
-it shares those pages with it. Large inputs (or any, with a store
-directory) then get their persistent store built by a detached process,
-as for every command; once it is in place the workers are replaced by
-ones that read it, and the keeper lets the graph in memory go. (A worker
-reading the graph in memory writes to the pages it visits, reference
-counts of the quads, so a scan of the whole graph copies it; the on-disk
-store has no such cost.) Oxigraph cannot stop a query from another
+graph. A dataset that fits the memory limit is parsed into memory by the
+keeper, and every worker forked from it shares those pages with it:
+Oxigraph runs the stored queries on a graph in memory about three times
+faster than on its on-disk store. A worker reading the graph in memory writes to the
+pages it visits (reference counts of the quads), so a scan of the whole
+graph copies it into that worker: the limit is on the keeper's copy and
+one for each worker, :data:`MEMORY_PER_QUAD` bytes a quad. A larger
+dataset is read from its persistent on-disk store (see
+:mod:`kgtools.store`), opened read-only by each worker, which has no such
+cost; the first time, the keeper parses it into memory while a detached
+process builds that store, and once it is in place the workers are
+replaced by ones that read it, and the keeper lets the graph in memory
+go. Large inputs (or any, with a store directory) get their persistent
+store built, as for every command. Oxigraph cannot stop a query from another
 thread, so a query runs in a worker process, and a query that overruns
 the time limit has its worker killed and replaced: a new fork of the
 keeper, ready in milliseconds.
@@ -63,6 +67,9 @@ from kgtools.sparql.query import (Dataset, NotAcceptable, QueryError, RefusedErr
 QUICK = 1.0
 #: Bytes of answers kept for repeated requests; an answer larger than an eighth of it is not kept.
 ANSWER_CACHE_BYTES = 16 * 2**20
+#: Bytes a quad takes in a process holding the dataset in memory (about 340 measured on the HPO-merged graph,
+#: in the keeper and again in a worker that ran every stored query), for the memory limit.
+MEMORY_PER_QUAD = 400
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 
@@ -101,7 +108,7 @@ def _keeper_main(conn, paths: list[Path]) -> None:
 
     It is told where the persistent store is (None: none is built yet, so
     the dataset is parsed into memory here, each file in its named graph
-    and in the default graph), answers ``("ready", isolated)``
+    and in the default graph), answers ``("ready", isolated, quads in memory or None)``
     or ``("failed", error type, message)``, then serves requests until its
     connection closes: ``("fork", None)`` followed by the worker's end of a
     connection (an fd) forks a worker and answers its pid;
@@ -132,7 +139,7 @@ def _keeper_main(conn, paths: list[Path]) -> None:
     except KgtoolsError as err:
         conn.send(("failed", type(err).__name__, err.message))
         return
-    conn.send(("ready", isolated))
+    conn.send(("ready", isolated, None if graph is None else len(graph)))
     while True:
         try:
             kind, argument = conn.recv()
@@ -154,6 +161,18 @@ def _keeper_main(conn, paths: list[Path]) -> None:
                 os._exit(0)
         os.close(fd)
         conn.send(pid)
+
+
+def available_memory() -> int:
+    """Bytes of memory the system can give without swapping (``MemAvailable``), or its free memory elsewhere."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
 
 
 def _return_free_memory() -> None:
@@ -225,6 +244,8 @@ class _Keeper:
         self.conn = multiprocessing.connection.Connection(ours.detach())
         self._lock = threading.Lock()  # one request at a time on the keeper's connection
         self.isolated = False
+        #: How many quads the keeper parsed into memory (None: its workers read a persistent store).
+        self.quads: int | None = None
 
     def start(self, location: Path | None, graphs: list[str]) -> None:
         """Tell the keeper where the built store is (None: it parses the inputs into ``graphs``); wait until it
@@ -237,7 +258,7 @@ class _Keeper:
         if reply[0] != "ready":
             self.close()
             raise (InputError if reply[1] in ("InputError", "BufferLimitError") else KgtoolsError)(reply[2])
-        self.isolated = reply[1]
+        self.isolated, self.quads = reply[1], reply[2]
 
     def fork(self) -> "_Worker":
         """A new worker, forked from the keeper (:meth:`_Worker.ready` waits until it can answer)."""
@@ -318,8 +339,10 @@ class QueryService:
     and their union as the default graph. ``store`` is
     the directory of persistent stores (see :func:`kgtools.store.open_store`:
     large inputs get one in the user's cache directory without it). The
-    workers read the persistent store when it is built, else the graph the
-    keeper parsed into memory until it is. ``workers`` queries may run long
+    dataset stays in the keeper's memory when the keeper's copy and one for
+    each worker fit ``memory_limit`` bytes (default: a quarter of the memory
+    available at start; 0: never); otherwise the workers read the persistent
+    store, once it is built. ``workers`` queries may run long
     at once (one more worker answers quick queries meanwhile); ``timeout``
     stops a query, ``max_rows`` refuses larger results, ``waiting`` bounds
     the queue.
@@ -340,15 +363,18 @@ class QueryService:
     """
 
     def __init__(self, inputs: tuple = (), store: str | Path | None = None, workers: int = 2,
-                 timeout: float = 10.0, max_rows: int = 10_000, waiting: int = 64, named: dict | None = None):
-        if workers < 1 or timeout <= 0 or max_rows < 1 or waiting < 0:
-            raise KgtoolsError("workers, timeout and max rows must be positive")
+                 timeout: float = 10.0, max_rows: int = 10_000, waiting: int = 64, named: dict | None = None,
+                 memory_limit: int | None = None):
+        if workers < 1 or timeout <= 0 or max_rows < 1 or waiting < 0 or (memory_limit or 0) < 0:
+            raise KgtoolsError("workers, timeout and max rows must be positive, the memory limit not negative")
         named = {Path(path): iri for iri, path in (named or {}).items()}
         paths = [Path(p) for p in inputs if Path(p) not in named] + list(named)
         paths = paths or [resources.ontology_path()]
         #: The IRIs of the named graphs, one for each input file (two files may share one).
         self.graphs = stores.graph_names(paths, named)
         self.workers, self.timeout, self.max_rows, self.waiting = workers, timeout, max_rows, waiting
+        #: Bytes the dataset may take in memory, in the keeper and once in each worker (see MEMORY_PER_QUAD).
+        self.memory_limit = available_memory() // 4 if memory_limit is None else memory_limit
         self.quick = min(QUICK, timeout)
         self._changed = threading.Condition()
         self._idle: list[_Worker] = []
@@ -366,9 +392,12 @@ class QueryService:
         starting: list[_Worker] = []
         try:
             persistent = stores.persistent_store(paths, store, self.graphs)
+            built = False
             if persistent is not None and persistent.is_dir():
+                built = True
                 stores.mark_used(persistent)
-                self.location = persistent
+                if not self.fits_in_memory(stores.stored_quads(persistent)):
+                    self.location = persistent
             self._keeper.start(self.location, self.graphs)
             self.queries = catalog()
             for _ in range(workers + 1):  # forked at once, they open the store side by side
@@ -383,8 +412,16 @@ class QueryService:
             self.close()
             raise
         self.network_isolated = self._keeper.isolated
-        if persistent is not None and self.location is None:
-            threading.Thread(target=self._move_to_store, args=(persistent, paths), daemon=True).start()
+        if persistent is not None and not built:
+            if self.fits_in_memory(self._keeper.quads or 0):
+                stores.build_store(persistent, paths, self.graphs)  # for the commands and servers to come
+            else:
+                threading.Thread(target=self._move_to_store, args=(persistent, paths), daemon=True).start()
+
+    def fits_in_memory(self, quads: int) -> bool:
+        """Whether a dataset of ``quads`` stays in memory: the keeper's copy and one for each worker (those for
+        long queries and the one for quick ones) within :attr:`memory_limit`."""
+        return quads * MEMORY_PER_QUAD * (self.workers + 2) <= self.memory_limit
 
     # ------------------------------------------------------------ the pool
     def _move_to_store(self, location: Path, paths: list[Path]) -> None:
