@@ -81,8 +81,8 @@ def query(name, params, fmt, engine, store, endpoint, graph, inputs, output):
                    "from its store there (built once, meanwhile from memory). Default: the user cache directory, "
                    "for large inputs.")
 @click.option("--memory-limit", type=click.IntRange(min=0), metavar="MIB",
-              help="Keep the dataset in memory, where queries run about three times faster, when its copies (the "
-                   "keeper's, and one in each of the --workers + 1 worker processes) fit in this many MiB; the "
+              help="Keep the dataset in memory, where the stored queries run about twice as fast, when its copies "
+                   "(the keeper's, and one in each of the --workers + 1 worker processes) fit in this many MiB; the "
                    "HPO-merged graph takes about 250 MiB a copy. 0: always read the persistent store. Default: a "
                    "quarter of the memory available at start.")
 @click.option("--timeout", type=Seconds(), default=10.0, show_default=True, help="Seconds a query may run.")

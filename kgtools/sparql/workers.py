@@ -3,8 +3,8 @@
 The workers are forked from one process, the *keeper*, which holds the
 graph. A dataset that fits the memory limit is parsed into memory by the
 keeper, and every worker forked from it shares those pages with it:
-Oxigraph runs the stored queries on a graph in memory about three times
-faster than on its on-disk store. A worker reading the graph in memory writes to the
+Oxigraph runs the stored queries on a graph in memory about twice as fast
+as on its on-disk store. A worker reading the graph in memory writes to the
 pages it visits (reference counts of the quads), so a scan of the whole
 graph copies it into that worker: the limit is on the keeper's copy and
 one for each worker, :data:`MEMORY_PER_QUAD` bytes a quad. A larger
