@@ -4,19 +4,18 @@ link leads somewhere. docs/README.md ("How these pages are tested") states the c
 
 import doctest
 import re
-import selectors
 import shlex
 import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from serving import first_line
 
 from kgtools.cli import main
 
@@ -175,7 +174,7 @@ def _check_serve(args: list[str], where: str, workdir: Path) -> None:
     process = subprocess.Popen([sys.executable, "-m", "kgtools.cli", *args, "--port", "0"], cwd=workdir,
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     try:
-        first = _first_line(process, SERVE_TIMEOUT)
+        first = first_line(process, SERVE_TIMEOUT)
         served = re.match(r"serving on (http://\S+/) \(SPARQL at /sparql\)", first)
         assert served, f"{where}: {first!r}"
         with urllib.request.urlopen(served.group(1) + "sparql", timeout=30) as answer:
@@ -186,19 +185,6 @@ def _check_serve(args: list[str], where: str, workdir: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
-
-
-def _first_line(process: subprocess.Popen, timeout: float) -> str:
-    """The first line the process writes on stderr, waiting at most ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stderr, selectors.EVENT_READ)
-        while time.monotonic() < deadline:
-            if selector.select(timeout=0.1):
-                return process.stderr.readline()
-            if process.poll() is not None:
-                return process.stderr.read()
-    raise AssertionError(f"no line within {timeout} s")
 
 
 @pytest.mark.parametrize("block", PYCON_BLOCKS)

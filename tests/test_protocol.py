@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 
 import pytest
 import rdflib
-from test_serve import serve_process
+from serving import serve_process
 
 HERE = Path(__file__).parent / "data" / "w3c-protocol"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

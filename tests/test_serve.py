@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
+from serving import serve_process
 
 from kgtools.sparql.serve import QueryService, make_server
 
@@ -191,20 +192,6 @@ def test_browser_page(endpoint):
     assert status == 200 and ctype.startswith("text/html")
     assert "<form" in html and "/sparql" in html and "<textarea" in html
     assert "src=\"http" not in html and "href=\"http" not in html  # nothing from a CDN
-
-
-def serve_process(*args):
-    """``kgtools serve ARGS`` on a free port, its first answer awaited; returns the process and the base URL."""
-    import re
-    import subprocess
-    import sys
-
-    process = subprocess.Popen([sys.executable, "-m", "kgtools.cli", "serve", "--port", "0", "--workers", "1", *args],
-                               stderr=subprocess.PIPE, text=True)
-    line = process.stderr.readline()
-    match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-    assert match, line + (process.stderr.read() if process.poll() is not None else "")
-    return process, f"http://127.0.0.1:{match.group(1)}"
 
 
 def files_open_in(pid, folder):

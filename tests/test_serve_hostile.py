@@ -5,15 +5,13 @@ and a fuzz pass over the query parser's error paths."""
 
 import http.client
 import random
-import re
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 
 import pytest
+from serving import serve_process
 
 from kgtools.sparql.query import OxigraphEngine, QueryError, RdflibEngine, RefusedError, get_query, parse_query
 from kgtools.sparql.serve import make_server
@@ -282,13 +280,10 @@ def test_every_worker_and_each_replacement_has_a_network_of_its_own():
 
 # --------------------------------------------------------------------------- bodies
 def server_process():
-    """``kgtools serve`` in its own process on a free port; returns the process and the port."""
-    process = subprocess.Popen([sys.executable, "-m", "kgtools.cli", "serve", "--port", "0", "--timeout", "5"],
-                               stderr=subprocess.PIPE, text=True)
-    line = process.stderr.readline()
-    match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-    assert match, line + process.stderr.read() if process.poll() is not None else line
-    return process, int(match.group(1))
+    """``kgtools serve`` in its own process on a free port, with its default workers; returns the process and the
+    port."""
+    process, base = serve_process("--timeout", "5", workers=None)
+    return process, int(base.rsplit(":", 1)[1])
 
 
 def rss_bytes(pid):
