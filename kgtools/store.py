@@ -262,7 +262,9 @@ def load_files(store, paths: list[Path], bulk: bool, graphs: list[str] | None = 
     Oxigraph's parser takes is read by rdflib instead. With ``graphs`` (an
     IRI for each file, see :func:`graph_names`), each file goes into its
     named graph too, sharing its blank nodes with the default graph: a
-    dataset whose default graph is the union of the named ones.
+    dataset whose default graph is the union of the named ones. (The union
+    is stored, not left to Oxigraph's ``use_default_graph_as_union``, which
+    gives a triple two files share once for each graph it is in.)
 
     Examples
     --------
