@@ -117,6 +117,23 @@ def test_publish_writes_the_outputs(tmp_path):
     assert "pictures   78 terms, 124 relations: graph.html, graph.svg, graph.mmd, graph.graphml" in result.output
 
 
+def test_publish_as_json_names_every_step_and_every_file_it_wrote(tmp_path):
+    out = tmp_path / "out"
+    result = run("publish", "-o", str(out), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["output"] == str(out.resolve())
+    assert [step["name"] for step in report["steps"]] == ["info", "coverage", "export", "validate", "reason", "queries",
+                                                          "pictures", "release", "qc", "mappings"]
+    assert all(step["ok"] for step in report["steps"])
+    steps = {step["name"]: step for step in report["steps"]}
+    assert steps["coverage"]["summary"] == "100.0% of 43 content lines cited"
+    assert steps["export"]["files"] == ["ccut.ttl", "ccut.owl", "ccut.nt", "ccut.jsonld"]
+    listed = [f for step in report["steps"] for f in step["files"]]
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert sorted(listed) == written and len(listed) == len(set(listed))
+
+
 def test_console_script_gives_no_traceback(kgtools_process):
     """The installed entry point, as a user runs it."""
     proc = kgtools_process("lookup", "no such thing")

@@ -282,6 +282,20 @@ def test_merge_command_writes_output_and_report(tmp_path):
     assert len(list(ox.parse(path=str(out)))) == json.loads(report.read_text())["accounting"]["output triples"]
 
 
+def test_merge_command_prints_as_json_the_report_it_writes(tmp_path):
+    from click.testing import CliRunner
+
+    from kgtools.cli import main
+
+    report = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["merge", str(SLICES / "hp_slice.obo"), "--report", str(report), "--reason", "none",
+                                       "--format", "json"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert printed == json.loads(report.read_text())
+    assert printed["accounting"]["lost"] == 0 and len(printed["terms unified"]) == 8
+
+
 def test_merge_command_refuses_an_unknown_output_format_before_merging(tmp_path):
     from click.testing import CliRunner
 

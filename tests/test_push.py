@@ -1,6 +1,8 @@
 """Remote triple stores: push the ontology into a real Oxigraph server over the Graph Store Protocol,
 then run every stored query there and get the answers the embedded store gives."""
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -87,6 +89,16 @@ def test_cli_push_and_query(server):
                                   "--param", "condition=dermatomyositis", "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert "calcinosis universalis" in result.output and "as a rule" in result.output
+
+
+def test_cli_push_as_json_says_how_many_triples_went_where(server, onto):
+    graph = "http://example.org/pushed-as-json"
+    result = CliRunner().invoke(main, ["push", "--endpoint", server + "/store", "--graph", graph, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [{"endpoint": server + "/store", "graph": graph, "triples": len(onto.graph),
+                                          "replaced": True}]
+    count = RemoteEngine(server + "/query", graph=graph).run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").records()
+    assert count == [{"n": len(onto.graph)}]
 
 
 def test_unreachable_store_is_one_clear_error(onto):

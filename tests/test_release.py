@@ -1,6 +1,8 @@
 """Release files: every variant in every format parses back to what was written."""
 
+import json
 from collections import Counter
+from pathlib import Path
 
 import fastobo
 import pytest
@@ -127,9 +129,11 @@ def test_release_command_writes_into_the_folder_given(tmp_path):
     from kgtools.cli import main
 
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["release", "--out", str(out)])
+    result = CliRunner().invoke(main, ["release", "--out", str(out), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert (out / "ccut-base.obo").is_file() and len(list(out.iterdir())) == 15
+    assert sorted((Path(f["file"]).name, f["bytes"]) for f in json.loads(result.stdout)) == sorted(
+        (p.name, p.stat().st_size) for p in out.iterdir())
     # -o is the same option, as in every command that writes.
     assert {"-o", "--out"} <= set(next(p for p in main.get_command(None, "release").params if "--out" in p.opts).opts)
 

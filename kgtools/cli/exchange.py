@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kgtools.cli.options import command, format_option, input_option, load_ontology, output_option
-from kgtools.cli.output import make_console, print_table, progress_steps, write_or_print
+from kgtools.cli.output import make_console, print_json, print_table, progress_steps, write_or_print
 from kgtools.errors import EXIT_FAILED
 
 #: The commands of this family, as ``kgtools`` names them in its help.
@@ -28,21 +28,31 @@ def export(inputs, fmt, output):
 @input_option
 @output_option(folder=True, default="out", show_default=True,
                help="Folder to publish into; it appears whole when every step is done, replacing an earlier one.")
-def publish(inputs, output):
+@format_option("text", "json")
+def publish(inputs, output, fmt):
     """Check the ontology and publish it: every step of the toolkit, into one folder.
 
-    Prints one line per step; exits 1 if any step's check failed.
+    Prints one line per step (with --format json: each step's name, whether it passed, its summary and the files it
+    wrote); exits 1 if any step's check failed.
     """
     from kgtools.exchange.publish import publish as run_publish
 
-    console = make_console()
+    console = make_console(stderr=fmt == "json")
     onto = load_ontology(inputs)
     with console.status("publishing…") as status:
         results = run_publish(onto, output, on_step=lambda name: status.update(f"{name}…"))
+    folder = Path(output).resolve()
+    if fmt == "json":
+        print_json({"output": str(folder), "steps": [
+            {"name": r.name, "ok": r.ok, "summary": r.summary, "files": [str(f.relative_to(output)) for f in r.files]}
+            for r in results]})
+        if not all(r.ok for r in results):
+            sys.exit(EXIT_FAILED)
+        return
     for result in results:
         mark = "[green]ok[/green]  " if result.ok else "[red]FAIL[/red]"
         console.print(f"{mark} {result.name:<10} {result.summary}")
-    console.print(f"published into {Path(output).resolve()}")
+    console.print(f"published into {folder}")
     if not all(r.ok for r in results):
         sys.exit(EXIT_FAILED)
 
@@ -51,7 +61,8 @@ def publish(inputs, output):
 @input_option
 @output_option("-o", "--output", "--out", "output", folder=True, default="release", show_default=True,
                help="Folder to write the release files into; it appears whole, replacing an earlier release.")
-def release(inputs, output):
+@format_option("text", "json")
+def release(inputs, output, fmt):
     """Write the release files: OWL, Turtle, OBO, OBO Graphs JSON and JSON-LD; main, full and base variants.
 
     \b
@@ -61,6 +72,8 @@ def release(inputs, output):
     from kgtools.exchange.release import release as write_release
 
     files = write_release(load_ontology(inputs), output)
+    if fmt == "json":
+        return print_json([{"file": str(f), "bytes": f.stat().st_size} for f in files])
     print_table(None, ["file", "bytes"], [[str(f), f.stat().st_size] for f in files])
 
 
@@ -106,11 +119,13 @@ def mappings(inputs, output, check):
 @click.option("--keep-annotation-model", is_flag=True,
               help="Keep the hedges and qualified statements, and their classes, in the merged file (default: left "
                    "out, so that no annotation-model class is a top-level class of the merged ontology).")
-def merge(others, inputs, output, unify, replace_iris, normalize_prefixes, report, scope, keep_annotation_model):
+@format_option("text", "json")
+def merge(others, inputs, output, unify, replace_iris, normalize_prefixes, report, scope, keep_annotation_model, fmt):
     """Merge the ontology into other ontologies (OWL or OBO): the full HPO, MONDO, DOID, UBERON...
 
-    Prints the report; exits 1 if the merge lost a triple, is inconsistent, or
-    a project term breaks a SHACL shape.
+    Prints the report (with --format json, the report --report writes); exits
+    1 if the merge lost a triple, is inconsistent, or a project term breaks a
+    SHACL shape.
 
     \b
     Example:
@@ -132,7 +147,10 @@ def merge(others, inputs, output, unify, replace_iris, normalize_prefixes, repor
         if output or report:
             step(f"writing {' and '.join(str(path) for path in (output, report) if path)}")
             result.write(output, report)
-    click.echo(result.text(), nl=False)
+    if fmt == "json":
+        print_json(result.report)
+    else:
+        click.echo(result.text(), nl=False)
     if not result.passed:
         sys.exit(EXIT_FAILED)
 

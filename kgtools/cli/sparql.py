@@ -145,7 +145,8 @@ def serve(host, port, store, memory_limit, timeout, max_rows, workers, named, or
 @click.option("--graph", metavar="IRI", help="Named graph to load into (default: the default graph).")
 @click.option("--append", is_flag=True, help="Add to the graph (HTTP POST) instead of replacing it (PUT).")
 @input_option
-def push(endpoints, graph, append, inputs):
+@format_option("text", "json")
+def push(endpoints, graph, append, inputs, fmt):
     """Load the ontology into triple stores over the SPARQL 1.1 Graph Store Protocol, in N-Triples chunks.
 
     \b
@@ -157,7 +158,13 @@ def push(endpoints, graph, append, inputs):
     from kgtools.sparql.remote import read_triples
 
     triples = read_triples(inputs)
+    pushed = []
     for endpoint in endpoints:
         with progress_bar(f"pushing to {endpoint}") as on_progress:
             count = push_graph(triples, endpoint, graph, replace=not append, on_progress=on_progress)
-        click.echo(f"{'added' if append else 'loaded'} {count} triples into {graph or 'the default graph'} at {endpoint}")
+        pushed.append({"endpoint": endpoint, "graph": graph, "triples": count, "replaced": not append})
+        if fmt == "text":
+            click.echo(f"{'added' if append else 'loaded'} {count} triples into {graph or 'the default graph'} "
+                       f"at {endpoint}")
+    if fmt == "json":
+        print_json(pushed)
