@@ -157,6 +157,22 @@ def test_an_input_with_no_triples_beside_others_or_to_merge_into_is_refused(tmp_
     _run_in(tmp_path, _args(args, tmp_path), mentions=f"{tmp_path / 'empty.ttl'}: no triples")
 
 
+#: Shapes files that would check nothing: a validation against them would pass whatever the data.
+NO_SHAPES = {
+    "empty.ttl": (b"", "no triples"),
+    "prefixes.ttl": (NO_TRIPLES["prefixes.ttl"], "no triples"),
+    "data.ttl": (b"<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> \"a\" .\n",
+                 "no SHACL shapes (nothing is a sh:NodeShape or sh:PropertyShape, or has a target)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NO_SHAPES))
+def test_a_shapes_file_that_checks_nothing_is_refused_in_one_line(tmp_path, name):
+    content, message = NO_SHAPES[name]
+    (tmp_path / name).write_bytes(content)
+    _run_in(tmp_path, ["validate", "--shapes", str(tmp_path / name)], mentions=f"{tmp_path / name}: {message}")
+
+
 OTHER_INPUTS = (
     [("merge", [f"{{w}}/{bad}", "--reason", "none"], bad) for bad in BAD_OBO + ["broken.owl", "turtle-named.owl"]]
     + [("align", [f"{{w}}/{bad}"], bad) for bad in BAD_OBO + ["broken.ttl"]]

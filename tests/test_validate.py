@@ -111,6 +111,24 @@ def test_fixture_trips_its_rule_and_only_it(fixture, base_results):
     assert all(key in _keys(report) for key in base_results)
 
 
+def test_a_shape_known_only_by_its_target_checks_the_data(tmp_path):
+    """A shapes file whose one shape is neither sh:NodeShape nor sh:PropertyShape, only the subject of a target, as
+    SHACL allows: it is a shape, and every class with fewer than two labels breaks it."""
+    from rdflib import OWL, RDF, RDFS
+
+    shapes = tmp_path / "two-labels.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                      "<http://example.org/TwoLabels> sh:targetClass <http://www.w3.org/2002/07/owl#Class> ;\n"
+                      "  sh:property [ sh:path <http://www.w3.org/2000/01/rdf-schema#label> ; sh:minCount 2 ] .\n")
+    onto = Ontology.load()
+    report = validate(onto, shapes=[shapes])
+    classes = set(onto.graph.subjects(RDF.type, OWL.Class))
+    expected = {c for c in classes if len(list(onto.graph.objects(c, RDFS.label))) < 2}
+    assert len(expected) > 50 and not report.conforms
+    assert len(report.results) == len(expected)
+    assert {r.constraint for r in report.results} == {"MinCountConstraintComponent"}
+
+
 def test_shapes_ignore_foreign_terms(base_results):
     # HPO terms as they come, without our definitions' provenance or our identifiers.
     report = validate(Ontology.load(BASE, Path(__file__).parent / "data" / "foreign-terms.ttl"))

@@ -129,13 +129,43 @@ class ValidationReport:
 
 
 def load_shapes(paths: list[str | Path] | None = None):
-    """Parse the given shapes files (the packaged ones by default) into one graph."""
+    """Parse the given shapes files (the packaged ones by default) into one graph.
+
+    A file that holds no shape is refused (:class:`InputError`): a
+    validation against it would pass whatever the data.
+    """
     from rdflib import Graph
 
     graph = Graph()
     for path in paths or shapes_paths():
-        graph += parse_file(path)
+        shapes = parse_file(path)
+        if not len(shapes):
+            raise InputError(f"{path}: no triples")
+        if not _has_shape(shapes):
+            raise InputError(f"{path}: no SHACL shapes (nothing is a sh:NodeShape or sh:PropertyShape, or has a target)")
+        graph += shapes
     return graph
+
+
+#: The predicates whose subject is a shape by SHACL's definition of one (section 2.1): the targets, the path, and the
+#: parameters of the constraint components of SHACL Core and of SHACL-SPARQL.
+_SHAPE_PREDICATES = (
+    "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target", "path", "class", "datatype",
+    "nodeKind", "minCount", "maxCount", "minExclusive", "minInclusive", "maxExclusive", "maxInclusive", "minLength",
+    "maxLength", "pattern", "languageIn", "uniqueLang", "equals", "disjoint", "lessThan", "lessThanOrEquals", "not",
+    "and", "or", "xone", "node", "property", "qualifiedValueShape", "closed", "hasValue", "in", "sparql",
+)
+
+
+def _has_shape(graph) -> bool:
+    """Whether an RDF graph holds a SHACL shape: a ``sh:NodeShape`` or ``sh:PropertyShape``, or the subject of a
+    target or of a constraint parameter."""
+    from rdflib import RDF, Namespace
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    patterns = [(None, RDF.type, kind) for kind in (sh.NodeShape, sh.PropertyShape)]
+    patterns += [(None, sh[name], None) for name in _SHAPE_PREDICATES]
+    return any(next(graph.triples(pattern), None) is not None for pattern in patterns)
 
 
 def validate(onto: Ontology, shapes: list[str | Path] | None = None, inference: str = "none",
