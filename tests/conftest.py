@@ -8,14 +8,28 @@ of the marker by mistake. With pytest-xdist (``-n auto --dist loadfile``) each m
 module fixtures (servers, browsers) are made once; the session fixtures once per worker.
 """
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 #: The full HPO beside the repository (``../shared/reference/hp.obo``): the at-scale input, never shipped.
 FULL_HPO = Path(__file__).resolve().parents[2] / "shared" / "reference" / "hp.obo"
+
+
+def pytest_configure(config):
+    """The persistent stores that commands build for large inputs go into a folder of this run (each process its
+    own, the commands it starts too), never into the user's cache; it is removed at the end."""
+    config.kgtools_cache = tempfile.mkdtemp(prefix="kgtools-tests-cache-")
+    os.environ["XDG_CACHE_HOME"] = config.kgtools_cache
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(config.kgtools_cache, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items):
