@@ -251,10 +251,11 @@ def test_a_second_serve_reads_the_store_the_first_one_built(tmp_path):
         second.wait(10)
 
 
-def test_a_dataset_within_the_memory_limit_stays_in_memory(tmp_path):
+def test_a_dataset_within_the_memory_limit_is_read_from_memory(tmp_path):
     """Within the limit, the workers read the keeper's graph in memory, even once the persistent store is built
-    (for the commands to come), and a second service parses again rather than read that store; one byte less
-    than the keeper's copy and the workers' (MEMORY_PER_QUAD a quad) and the workers read the store."""
+    (for the commands to come). A second service answers from that store at once, then moves its workers to the
+    dataset in memory; one byte less than the keeper's copy and the workers' (MEMORY_PER_QUAD a quad) and its
+    workers stay on the store."""
     import os
 
     from kgtools import store as stores
@@ -273,12 +274,18 @@ def test_a_dataset_within_the_memory_limit_stays_in_memory(tmp_path):
     finally:
         service.close()
     needed = quads * MEMORY_PER_QUAD * (1 + 2)  # the keeper, the worker for long queries and the one for quick ones
-    for limit, kept in [(needed, None), (needed - 1, location)]:
+    for limit, moves in [(needed, True), (needed - 1, False)]:
         again = QueryService(store=tmp_path, workers=1, timeout=5, memory_limit=limit)
         try:
-            assert again.location == kept
+            assert again.location == location and files_open_in(os.getpid(), location)
+            assert again.run(count + " # from the store", formats=["csv"]) == answer
+            deadline = time.monotonic() + 60
+            while moves and (again.location is not None or again.busy or files_open_in(os.getpid(), location)):
+                assert time.monotonic() < deadline, "the workers did not move to the dataset in memory"
+                time.sleep(0.05)
             assert again.run(count + " # again", formats=["csv"]) == answer
-            assert bool(files_open_in(os.getpid(), location)) == (kept is not None)
+            assert bool(files_open_in(os.getpid(), location)) == (not moves)
+            assert again.location == (None if moves else location)
         finally:
             again.close()
 

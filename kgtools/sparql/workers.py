@@ -4,7 +4,9 @@ The workers are forked from one process, the *keeper*, which holds the
 graph. A dataset that fits the memory limit is parsed into memory by the
 keeper, and every worker forked from it shares those pages with it:
 Oxigraph runs the stored queries on a graph in memory about twice as fast
-as on its on-disk store. A worker reading the graph in memory writes to the
+as on its on-disk store. (When that store is built already, the workers
+read it first, answering at once, and move to the memory once the keeper
+has parsed the dataset.) A worker reading the graph in memory writes to the
 pages it visits (reference counts of the quads), so a scan of the whole
 graph copies it into that worker: the limit is on the keeper's copy and
 one for each worker, :data:`MEMORY_PER_QUAD` bytes a quad. A larger
@@ -113,8 +115,10 @@ def _keeper_main(conn, paths: list[Path]) -> None:
     connection closes: ``("fork", None)`` followed by the worker's end of a
     connection (an fd) forks a worker and answers its pid;
     ``("open", location)`` makes later workers read the store at
-    ``location``, and the graph in memory goes. It stays single-threaded,
-    so forking it is safe.
+    ``location``, and the graph in memory goes; ``("load", None)`` parses
+    the dataset into memory for later workers, and answers
+    ``("loaded", quads)`` or ``("failed", error type, message)``. It stays
+    single-threaded, so forking it is safe.
     """
     import gc
 
@@ -149,6 +153,16 @@ def _keeper_main(conn, paths: list[Path]) -> None:
             location, graph = argument, None
             gc.collect()
             _return_free_memory()
+            continue
+        if kind == "load":
+            try:
+                parsed = ox.Store()
+                stores.load_files(parsed, paths, bulk=False, graphs=names)
+            except KgtoolsError as err:
+                conn.send(("failed", type(err).__name__, err.message))
+                continue
+            location, graph = None, parsed
+            conn.send(("loaded", len(graph)))
             continue
         fd = recv_handle(conn)
         pid = os.fork()
@@ -284,6 +298,19 @@ class _Keeper:
         with self._lock:
             self.conn.send(("open", str(location)))
 
+    def load(self) -> None:
+        """Have the keeper parse the dataset into memory, for the workers forked from then on (a fork waits
+        meanwhile); :class:`KgtoolsError` if it cannot."""
+        try:
+            with self._lock:
+                self.conn.send(("load", None))
+                reply = self.conn.recv()
+        except (EOFError, OSError):
+            reply = ("failed", "KgtoolsError", "the query workers' process ended")
+        if reply[0] != "loaded":
+            raise KgtoolsError(reply[2])
+        self.quads = reply[1]
+
     def close(self) -> None:
         import subprocess
 
@@ -339,10 +366,11 @@ class QueryService:
     and their union as the default graph. ``store`` is
     the directory of persistent stores (see :func:`kgtools.store.open_store`:
     large inputs get one in the user's cache directory without it). The
-    dataset stays in the keeper's memory when the keeper's copy and one for
+    dataset is held in the keeper's memory when the keeper's copy and one for
     each worker fit ``memory_limit`` bytes (default: a quarter of the memory
     available at start; 0: never); otherwise the workers read the persistent
-    store, once it is built. ``workers`` queries may run long
+    store, once it is built. A built store is read from the start, until the
+    dataset is in memory (:attr:`location` says which). ``workers`` queries may run long
     at once (one more worker answers quick queries meanwhile); ``timeout``
     stops a query, ``max_rows`` refuses larger results, ``waiting`` bounds
     the queue.
@@ -392,12 +420,10 @@ class QueryService:
         starting: list[_Worker] = []
         try:
             persistent = stores.persistent_store(paths, store, self.graphs)
-            built = False
-            if persistent is not None and persistent.is_dir():
-                built = True
-                stores.mark_used(persistent)
-                if not self.fits_in_memory(stores.stored_quads(persistent)):
-                    self.location = persistent
+            built = persistent if persistent is not None and persistent.is_dir() else None
+            if built is not None:  # the first answers come from it at once, whatever the memory limit
+                stores.mark_used(built)
+                self.location = built
             self._keeper.start(self.location, self.graphs)
             self.queries = catalog()
             for _ in range(workers + 1):  # forked at once, they open the store side by side
@@ -412,7 +438,10 @@ class QueryService:
             self.close()
             raise
         self.network_isolated = self._keeper.isolated
-        if persistent is not None and not built:
+        if built is not None:
+            if self.fits_in_memory(stores.stored_quads(built)):
+                threading.Thread(target=self._move_to_memory, daemon=True).start()
+        elif persistent is not None:
             if self.fits_in_memory(self._keeper.quads or 0):
                 stores.build_store(persistent, paths, self.graphs)  # for the commands and servers to come
             else:
@@ -436,7 +465,23 @@ class QueryService:
         except OSError:  # closed meanwhile
             return
         stores.mark_used(location)
+        self._move_workers(location)
+
+    def _move_to_memory(self) -> None:
+        """Have the keeper parse the dataset into memory, then move the workers onto it, as
+        :meth:`_move_to_store` moves them the other way; meanwhile they read the persistent store."""
+        try:
+            self._keeper.load()
+        except KgtoolsError:
+            return  # the workers go on reading the store
+        self._move_workers(None)
+
+    def _move_workers(self, location: Path | None) -> None:
+        """Replace every worker by one that reads ``location`` (None: the keeper's graph in memory): an idle one
+        now, a busy one when its query ends."""
         with self._changed:
+            if self._closed:
+                return
             self._generation += 1
             self.location = location
             stale, self._idle = self._idle, []
@@ -487,7 +532,7 @@ class QueryService:
                 self._idle.append(worker)
                 self._changed.notify()
                 return
-        self._replace(worker)  # it reads the graph in memory; the others moved to the persistent store
+        self._replace(worker)  # it reads where the others moved from
 
     def _replace(self, worker: _Worker) -> None:
         with self._changed:
