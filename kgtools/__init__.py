@@ -14,6 +14,15 @@ layer are named here too.
 True
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # typed without importing the ontology module when the package loads
+    from pathlib import Path
+
+    from kgtools.ontology import Ontology
+
 __version__ = "0.1.0"
 
 #: The public names, each with the module that defines it; imported when first used, so that
@@ -31,7 +40,7 @@ _API = {
 __all__ = ["load", *_API]
 
 
-def load(*paths):
+def load(*paths: str | Path) -> Ontology:
     """Load the packaged ontology, or the given RDF files, as an :class:`~kgtools.ontology.Ontology`."""
     from kgtools.ontology import Ontology
 

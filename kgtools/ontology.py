@@ -19,9 +19,11 @@ from __future__ import annotations
 import difflib
 import json
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kgtools import provenance, resources
 from kgtools.errors import InputError, UnknownTermError
@@ -29,6 +31,12 @@ from kgtools.store import (EXTENSIONS, FORMATS, BufferLimitError, base_iri, open
                            oxigraph_triples, parse_triples, parse_with_rdflib, rdf_format)
 from kgtools.vocabulary import (CCUT, HAS_DBXREF, IAO_DEFINITION, OBO, OBOINOWL, OWL, RDF_TYPE, RDFS_LABEL,  # noqa: F401
                                 RDFS_SUBCLASS_OF, SYNONYM_PROPERTIES, XSD_STRING)
+
+if TYPE_CHECKING:  # typed without importing curies, pyoxigraph or rdflib when the module loads
+    import curies
+    import pyoxigraph as ox
+    import rdflib
+    from rdflib.term import Node
 
 #: Kinds of entity, each given by the project class that heads it.
 KIND_ROOTS = {
@@ -60,14 +68,14 @@ def load_prefixes() -> dict[str, str]:
     return json.loads((Path(__file__).parent / "prefixes.json").read_text())
 
 
-def converter():
+def converter() -> curies.Converter:
     """A :class:`curies.Converter` over the project's prefix map."""
     import curies
 
     return curies.Converter.from_prefix_map(load_prefixes())
 
 
-def parse_file(path: str | Path):
+def parse_file(path: str | Path) -> rdflib.Graph:
     """Parse an RDF file into an :class:`rdflib.Graph`.
 
     The format follows the extension (.ttl, .owl/.rdf/.xml, .nt, .jsonld).
@@ -88,7 +96,7 @@ def parse_file(path: str | Path):
         return graph
 
 
-def refuse_empty(paths, store) -> None:
+def refuse_empty(paths: Sequence[Path], store: ox.Store) -> None:
     """Raise :class:`InputError` naming the first of ``paths`` that holds no triple (the store of record holds them
     all): an empty file, or one of only prefixes and comments, is valid RDF but never an ontology meant as input.
 
@@ -122,7 +130,7 @@ def _has_triple(path: Path) -> bool:
         return True
 
 
-def rdflib_graph(triples):
+def rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
     """An :class:`rdflib.Graph` of :mod:`pyoxigraph` triples, with the project's prefixes bound.
 
     Blank node labels are local to where the triples come from, so they get
@@ -173,7 +181,7 @@ def _bind_prefixes(graph) -> None:
     graph.bind("obo", OBO, override=True)
 
 
-def graph_view(store):
+def graph_view(store: ox.Store) -> rdflib.Graph:
     """An :class:`rdflib.Graph` over the default graph of a :class:`pyoxigraph.Store`: nothing is copied.
 
     Reads and writes go to the store (through oxrdflib). Literals of type
@@ -207,7 +215,9 @@ def _view_store_class():
     xsd_string = rdflib.URIRef(XSD_STRING)
 
     class PlainStringStore(OxigraphStore):
-        def triples(self, triple_pattern, context=None):
+        def triples(
+            self, triple_pattern: tuple[Node | None, Node | None, Node | None], context: rdflib.Graph | None = None
+        ) -> Iterator[tuple[tuple[Node, Node, Node], Iterator[rdflib.Graph | None]]]:
             for (s, p, o), contexts in super().triples(triple_pattern, context):
                 if isinstance(o, rdflib.Literal) and o.datatype == xsd_string:
                     o = rdflib.Literal(str(o))
@@ -238,7 +248,7 @@ def _pick_label(literals) -> str | None:
     return literals[0].value if literals else None
 
 
-def values_block(variable: str, iris) -> str:
+def values_block(variable: str, iris: Iterable[str]) -> str:
     """A SPARQL ``VALUES`` block of IRIs, each written by Oxigraph (escaped, so it cannot end the block).
 
     Examples
@@ -314,7 +324,7 @@ class Ontology:
         return cls(data, files, location)
 
     @cached_property
-    def graph(self):
+    def graph(self) -> rdflib.Graph:
         """The graph as an :class:`rdflib.Graph`: a view over the store (see :func:`graph_view`)."""
         return graph_view(self.store)
 
@@ -372,7 +382,7 @@ class Ontology:
         """The IRI of a CURIE, or None when its prefix is unknown."""
         return self._converter.expand(curie)
 
-    def label(self, iri) -> str | None:
+    def label(self, iri: str | ox.NamedNode | ox.BlankNode) -> str | None:
         """The English (or first) rdfs:label of an entity."""
         return _pick_label(self._objects(iri, RDFS_LABEL))
 
@@ -415,7 +425,7 @@ class Ontology:
         # The stems, not curie(): the same answer, without compressing every IRI of a large graph.
         return next((kind for stem, kind in self._kind_stems if iri.startswith(stem)), None)
 
-    def kinds(self, iris) -> dict[str, str]:
+    def kinds(self, iris: Iterable[str]) -> dict[str, str]:
         """The kind of each IRI (see :meth:`kind`), asked of the store in a few queries whatever their number.
 
         Examples
@@ -450,7 +460,7 @@ class Ontology:
                 found[iri] = next((k for k in map(self._prefix_kind, above) if k), "other")
         return found
 
-    def kind(self, iri) -> str:
+    def kind(self, iri: str) -> str:
         """The kind of an entity: form, mechanism, condition, site, clinical sign, finding, ...
 
         A relation is an object property; a class (or an individual, by its
@@ -468,7 +478,7 @@ class Ontology:
         """
         return self.kinds([iri])[str(iri)]
 
-    def describe(self, iris, details: bool = True) -> dict[str, Entity]:
+    def describe(self, iris: Iterable[str], details: bool = True) -> dict[str, Entity]:
         """The :class:`Entity` of each IRI, read from the store by pattern lookups and a few queries for the kinds.
 
         ``details=False`` reads labels only (no definition, synonyms or
@@ -509,7 +519,7 @@ class Ontology:
                                 definition[0].value if definition else None, synonyms, xrefs)
         return found
 
-    def entity(self, iri) -> Entity:
+    def entity(self, iri: str) -> Entity:
         """The :class:`Entity` for an IRI."""
         return self.describe([iri])[str(iri)]
 
@@ -548,7 +558,7 @@ class Ontology:
         """
         return self.lookup_all([term])[0]
 
-    def lookup_all(self, terms) -> list[Entity]:
+    def lookup_all(self, terms: Iterable[str]) -> list[Entity]:
         """The entity of each term, found as :meth:`lookup` finds it, the names of the graph read once for all.
 
         Raises :class:`UnknownTermError` for the first term (in order) that nothing matches.
@@ -609,7 +619,7 @@ class Ontology:
         header = headers[0][0]
         dc = "http://purl.org/dc/terms/"
 
-        def value(prop):
+        def value(prop: str) -> str | None:
             found = self._objects(header, prop)
             return found[0].value if found else None
 

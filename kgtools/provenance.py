@@ -20,10 +20,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kgtools import resources
 from kgtools.errors import InputError
 from kgtools.vocabulary import CCUT, IAO_DEFINITION, OWL, RDF_TYPE, SYNONYM_PROPERTIES
+
+if TYPE_CHECKING:  # typed without importing rdflib (or the ontology module) when the module loads
+    from rdflib.term import Node
+
+    from kgtools.ontology import Ontology
 
 SOURCE_LINE = CCUT + "0000001"
 SOURCE_QUOTE = CCUT + "0000002"
@@ -66,7 +72,7 @@ class Citation:
     note: str | None
 
 
-def citations(onto) -> list[Citation]:
+def citations(onto: Ontology) -> list[Citation]:
     """Every cited axiom and qualified statement of an :class:`~kgtools.ontology.Ontology`.
 
     The store's indexes give the nodes that cite a source line, then the
@@ -100,7 +106,7 @@ def citations(onto) -> list[Citation]:
             if quad.predicate.value in wanted:
                 values.setdefault(quad.predicate.value, []).append(quad.object)
 
-    def one(values, prop):
+    def one(values: dict, prop: str) -> str | None:
         found = sorted(v.value for v in values.get(prop, ()))
         return found[0] if found else None
 
@@ -186,7 +192,7 @@ class CoverageReport:
         }
 
 
-def coverage(onto, source: str | Path | None = None) -> CoverageReport:
+def coverage(onto: Ontology, source: str | Path | None = None) -> CoverageReport:
     """Which content lines of the source text the ontology cites, and how often.
 
     Examples
@@ -225,7 +231,7 @@ class Claim:
                 "lines": list(self.lines), "evidence": self.evidence}
 
 
-def claims_about(onto, iri: str) -> list[Claim]:
+def claims_about(onto: Ontology, iri: str) -> list[Claim]:
     """What the ontology says of an entity, each claim with its hedge and source lines.
 
     Class axioms and cited comments are included (the definition and synonyms
@@ -243,7 +249,7 @@ def claims_about(onto, iri: str) -> list[Claim]:
 
     graph = onto.graph
 
-    def name(node) -> str:
+    def name(node: Node | None) -> str:
         if isinstance(node, URIRef):
             return onto.label(node) or onto.curie(node)
         if isinstance(node, BNode):
@@ -257,7 +263,7 @@ def claims_about(onto, iri: str) -> list[Claim]:
         if citation.subject != str(iri) or citation.relation in _OWN_FIELDS:
             continue
         relation, target = onto.label(citation.relation) or onto.curie(citation.relation), citation.target
-        node = BNode(target) if not target.startswith(("http://", "https://")) else URIRef(target)
+        node: Node | None = BNode(target) if not target.startswith(("http://", "https://")) else URIRef(target)
         restriction_property = graph.value(node, OWL.onProperty) if isinstance(node, BNode) else None
         if restriction_property is not None:
             relation, node = name(restriction_property), graph.value(node, OWL.someValuesFrom)

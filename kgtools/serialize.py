@@ -41,8 +41,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Collection, Iterable
+from typing import TYPE_CHECKING
 
 from kgtools.vocabulary import OWL, RDF, RDFS, XSD
+
+if TYPE_CHECKING:  # typed without importing pyoxigraph when the module loads
+    import pyoxigraph as ox
 #: Namespaces every file may use, beside the prefixes it is given.
 STANDARD_PREFIXES = {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD}
 #: Formats, by the names the command line uses.
@@ -105,7 +110,7 @@ class _Graph:
         return {s for s, pairs in self.by_subject.items()
                 if any(p.value == _TYPE and getattr(o, "value", None) == OWL + "Ontology" for p, o in pairs)}
 
-    def list_items(self, node) -> list | None:
+    def list_items(self, node: ox.NamedNode | ox.BlankNode | ox.Literal) -> list | None:
         """The members of a well-formed RDF list written inline from ``node``, or None."""
         items: list = []
         while True:
@@ -122,7 +127,7 @@ class _Graph:
             node = rest[0]
 
 
-def canonical_triples(triples) -> list:
+def canonical_triples(triples: Iterable[ox.Triple]) -> list:
     """The triples with the blank node labels of the W3C RDF Dataset Canonicalization (RDFC-1.0, by Oxigraph):
     ``c14n0``, ``c14n1``... which depend on the graph's content only.
 
@@ -177,7 +182,7 @@ _CLASS_FILLERS = {OWL + "someValuesFrom", OWL + "allValuesFrom"}
 _CLASS_LISTS = {OWL + "unionOf", OWL + "intersectionOf"}
 
 
-def missing_declarations(triples) -> list:
+def missing_declarations(triples: Collection[ox.Triple]) -> list:
     """The declarations OWL 2 DL asks for and the triples lack: every class and property used is declared.
 
     A predicate used undeclared is an annotation property (as OWLAPI reads
@@ -199,12 +204,13 @@ def missing_declarations(triples) -> list:
 
     named = ox.NamedNode
     declared: dict[str, set] = {}
+    # The objects are read as terms with a .value: an RDF 1.2 triple term (an ox.Triple) is not one (the ignores below).
     for t in triples:
-        if t.predicate.value == _TYPE and type(t.subject) is named and t.object.value in _DECLARATION_TYPES:
-            declared.setdefault(t.subject.value, set()).add(t.object.value)
+        if t.predicate.value == _TYPE and type(t.subject) is named and t.object.value in _DECLARATION_TYPES:  # type: ignore[union-attr]
+            declared.setdefault(t.subject.value, set()).add(t.object.value)  # type: ignore[union-attr]
     wanted: dict[str, str] = {}
 
-    def want(node, kind: str) -> None:
+    def want(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, kind: str) -> None:
         if type(node) is named and not node.value.startswith(_BUILT_IN) and node.value not in declared:
             wanted.setdefault(node.value, kind)
 
@@ -225,7 +231,7 @@ def missing_declarations(triples) -> list:
                 list_heads.append(t.object)
             elif predicate == RDFS + "subPropertyOf":
                 sub_properties.append((t.subject, t.object))
-            elif predicate == _TYPE and t.object.value not in _DECLARATION_TYPES:
+            elif predicate == _TYPE and t.object.value not in _DECLARATION_TYPES:  # type: ignore[union-attr]
                 want(t.object, OWL + "Class")
         elif not (declared.get(predicate, set()) & _PROPERTY_TYPES):
             want(t.predicate, OWL + "AnnotationProperty")
@@ -234,11 +240,11 @@ def missing_declarations(triples) -> list:
         seen = set()
         while node in firsts and node not in seen:
             seen.add(node)
-            want(firsts[node], OWL + "Class")
-            node = rest_of.get(node)
+            want(firsts[node], OWL + "Class")  # type: ignore[index]  # a list node: a blank node, not a literal
+            node = rest_of.get(node)  # type: ignore[arg-type, assignment]  # the same; None ends the loop
     for pair in sub_properties:
         # A property is of the kind of the one it is a sub- or super-property of (annotation when neither says).
-        kinds = [kind for node in pair for kind in sorted(declared.get(node.value, set()) & _PROPERTY_TYPES)]
+        kinds = [kind for node in pair for kind in sorted(declared.get(node.value, set()) & _PROPERTY_TYPES)]  # type: ignore[union-attr]
         for node in pair:
             want(node, kinds[0] if kinds else OWL + "AnnotationProperty")
     return [ox.Triple(named(iri), named(_TYPE), named(kind)) for iri, kind in sorted(wanted.items())]
@@ -259,7 +265,7 @@ class _Names:
         self.used: dict[str, str] = {}
         self._cache: dict[str, str] = {}
 
-    def split(self, iri: str, valid) -> tuple[str, str] | None:
+    def split(self, iri: str, valid: Callable[[str], object]) -> tuple[str, str] | None:
         """The longest known namespace of ``iri`` whose remainder is a valid local name."""
         for i in range(len(iri) - 1, 0, -1):
             if iri[i - 1] in self.ends:
@@ -297,7 +303,7 @@ def _escape_string(text: str) -> str:
 
 
 # ---------------------------------------------------------------- Turtle
-def turtle(triples, prefixes: dict[str, str] | None = None) -> str:
+def turtle(triples: Iterable[ox.Triple], prefixes: dict[str, str] | None = None) -> str:
     """Turtle: one block per subject, inline blank nodes and lists, prefixed names only where no escape is needed.
 
     Examples
@@ -336,7 +342,7 @@ def turtle(triples, prefixes: dict[str, str] | None = None) -> str:
             return text + "^^" + names.turtle(node.datatype.value)
         return text
 
-    def body(subject, depth: int) -> str:
+    def body(subject: ox.NamedNode | ox.BlankNode, depth: int) -> str:
         indent = "    " * depth
         grouped: dict = {}
         for p, o in graph.by_subject[subject]:
@@ -380,7 +386,7 @@ def _xml(text: str, table: dict) -> str:
     return text.translate(table)
 
 
-def rdf_xml(triples, prefixes: dict[str, str] | None = None) -> str:
+def rdf_xml(triples: Iterable[ox.Triple], prefixes: dict[str, str] | None = None) -> str:
     """RDF/XML as OWLAPI writes it: one element per subject, typed by its first ``rdf:type``, nested blank nodes.
 
     Examples
@@ -421,7 +427,7 @@ def rdf_xml(triples, prefixes: dict[str, str] | None = None) -> str:
             found = element_names[iri] = f"{split[0]}:{split[1]}"
         return found
 
-    def node_element(subject, depth: int, attributes: str) -> str:
+    def node_element(subject: ox.NamedNode | ox.BlankNode, depth: int, attributes: str) -> str:
         indent = "    " * depth
         pairs = graph.by_subject.get(subject, [])
         types = sorted(o.value for p, o in pairs if p.value == _TYPE and type(o).__name__ == "NamedNode")
@@ -440,7 +446,7 @@ def rdf_xml(triples, prefixes: dict[str, str] | None = None) -> str:
             return f"{indent}<{element}{attributes}/>"
         return f"{indent}<{element}{attributes}>\n" + "\n".join(children) + f"\n{indent}</{element}>"
 
-    def property_element(predicate, node, depth: int) -> str:
+    def property_element(predicate: ox.NamedNode, node, depth: int) -> str:
         indent = "    " * depth
         name = qname(predicate.value)
         kind = type(node).__name__
@@ -466,7 +472,7 @@ def rdf_xml(triples, prefixes: dict[str, str] | None = None) -> str:
             attribute = ""
         return f"{indent}<{name}{attribute}>{_xml(node.value, _XML_TEXT)}</{name}>"
 
-    def head(subject) -> str:
+    def head(subject: ox.NamedNode | ox.BlankNode) -> str:
         if type(subject).__name__ == "NamedNode":
             return f' rdf:about="{_xml(subject.value, _XML_ATTRIBUTE)}"'
         return f' rdf:nodeID="{subject.value}"' if subject in graph.labelled else ""
@@ -479,7 +485,7 @@ def rdf_xml(triples, prefixes: dict[str, str] | None = None) -> str:
 
 
 # ---------------------------------------------------------------- N-Triples, JSON-LD
-def ntriples(triples) -> str:
+def ntriples(triples: Iterable[ox.Triple]) -> str:
     """N-Triples, sorted, blank nodes with their canonical labels (:func:`canonical_triples`).
 
     Examples
@@ -501,7 +507,7 @@ def _with_canonical_blank_nodes(triples) -> list:
     return triples
 
 
-def json_ld(triples, prefixes: dict[str, str] | None = None) -> str:
+def json_ld(triples: Iterable[ox.Triple], prefixes: dict[str, str] | None = None) -> str:
     """JSON-LD compacted against a ``@context`` of the prefixes, with sorted keys, nodes and values.
 
     Examples
@@ -523,7 +529,7 @@ def json_ld(triples, prefixes: dict[str, str] | None = None) -> str:
     """
     import rdflib
 
-    def term(node):
+    def term(node) -> rdflib.URIRef | rdflib.BNode | rdflib.Literal:
         kind = type(node).__name__
         if kind == "NamedNode":
             return rdflib.URIRef(node.value)
@@ -555,7 +561,7 @@ def _sorted_json(value, in_list: bool = False):
     return value
 
 
-def serialize(triples, fmt: str, prefixes: dict[str, str] | None = None) -> str:
+def serialize(triples: Iterable[ox.Triple], fmt: str, prefixes: dict[str, str] | None = None) -> str:
     """The triples as text in one of :data:`FORMATS`; the same triples always give the same text.
 
     Examples

@@ -35,10 +35,17 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kgtools.errors import InputError
 from kgtools.vocabulary import OWL, RDF_TYPE
+
+if TYPE_CHECKING:  # typed without importing pyoxigraph or rdflib when the module loads
+    import pyoxigraph as ox
+    import rdflib
+    from rdflib.term import Node
 
 #: RDF formats, by the names the command line uses, with Oxigraph's name for them.
 FORMATS = {"ttl": "TURTLE", "owl": "RDF_XML", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
@@ -59,7 +66,7 @@ _BUILDS: list = []  # the builder processes this process started
 _LOCKS: dict[str, int] = {}  # store key -> the descriptor of its lock file, held while this process runs
 
 
-def rdf_format(path: str | Path, fmt: str | None = None):
+def rdf_format(path: str | Path, fmt: str | None = None) -> ox.RdfFormat:
     """The :class:`pyoxigraph.RdfFormat` of a file: ``fmt`` (a key of :data:`FORMATS`) or its extension's.
 
     Examples
@@ -145,7 +152,7 @@ class BufferLimitError(InputError):
     """Oxigraph's parsers hold one term in a buffer of at most 16 MiB: a longer literal does not fit."""
 
 
-def parse_with_rdflib(path: Path):
+def parse_with_rdflib(path: Path) -> rdflib.Graph:
     """Parse with rdflib, which has no limit on the length of a term (but is slower than Oxigraph)."""
     import rdflib
 
@@ -170,7 +177,7 @@ def _file_size(path: Path) -> int:
         raise InputError(f"{path}: cannot read ({err.strerror})") from None
 
 
-def parse_triples(path: str | Path, data: bytes | None = None, fmt: str | None = None):
+def parse_triples(path: str | Path, data: bytes | None = None, fmt: str | None = None) -> Iterator[ox.Triple]:
     """Parse an RDF file with Oxigraph, yielding :class:`pyoxigraph.Triple` objects.
 
     ``fmt`` (a key of :data:`FORMATS`) follows the extension unless given;
@@ -208,7 +215,7 @@ def parse_triples(path: str | Path, data: bytes | None = None, fmt: str | None =
         raise BufferLimitError(f"{path}: a term longer than Oxigraph's parser takes ({err})") from None
 
 
-def oxigraph_triples(graph) -> list:
+def oxigraph_triples(graph: rdflib.Graph) -> list:
     """The triples of an :class:`rdflib.Graph` as :class:`pyoxigraph.Triple` objects.
 
     Examples
@@ -222,16 +229,17 @@ def oxigraph_triples(graph) -> list:
 
     cache: dict = {}
 
-    def term(node):
+    def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         found = cache.get(node)
         if found is None:
-            found = cache[node] = oxigraph_term(node)
+            found = cache[node] = oxigraph_term(node)  # type: ignore[arg-type]  # rdflib types them as Node
         return found
 
-    return [ox.Triple(term(s), term(p), term(o)) for s, p, o in graph]
+    # An rdflib graph's terms are URIRef, BNode or Literal (URIRef or BNode as subjects, URIRef as predicates).
+    return [ox.Triple(term(s), term(p), term(o)) for s, p, o in graph]  # type: ignore[arg-type]
 
 
-def oxigraph_term(node):
+def oxigraph_term(node: rdflib.URIRef | rdflib.BNode | rdflib.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """An rdflib term as the equal :mod:`pyoxigraph` term.
 
     Examples
@@ -254,7 +262,7 @@ def oxigraph_term(node):
     return ox.Literal(str(node))
 
 
-def load_files(store, paths: list[Path], bulk: bool, graphs: list[str] | None = None) -> None:
+def load_files(store: ox.Store, paths: list[Path], bulk: bool, graphs: list[str] | None = None) -> None:
     """Parse each file into the default graph of ``store``; each file's blank nodes are its own.
 
     ``bulk``: with Oxigraph's bulk loader (an on-disk store), fed
@@ -284,7 +292,7 @@ def load_files(store, paths: list[Path], bulk: bool, graphs: list[str] | None = 
     for path, name in zip(paths, names):
         graph = ox.NamedNode(name) if name else None
 
-        def with_graph(quads, graph=graph):
+        def with_graph(quads: list[ox.Quad], graph: ox.NamedNode | None = graph) -> list[ox.Quad]:
             return quads if graph is None else quads + [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
 
         try:
@@ -310,7 +318,7 @@ def load_files(store, paths: list[Path], bulk: bool, graphs: list[str] | None = 
 _HEADER_TRIPLES = 1000
 
 
-def graph_names(paths, named: dict | None = None) -> list[str]:
+def graph_names(paths: Iterable[str | Path], named: dict | None = None) -> list[str]:
     """The IRI of the named graph of each file: given in ``named`` (path -> IRI), or else the file's
     ontology IRI (the subject of ``owl:Ontology`` among its first triples), or else its file URL.
 
@@ -389,7 +397,8 @@ def store_key(paths: list[Path], graphs: list[str] | None = None) -> str:
     return digest.hexdigest()[:32]
 
 
-def open_store(paths, cache: str | Path | None = None, graphs: list[str] | None = None):
+def open_store(paths: Iterable[str | Path], cache: str | Path | None = None,
+               graphs: list[str] | None = None) -> tuple[ox.Store, Path | None]:
     """The store of record for the RDF files ``paths``, and where it lies on disk (None: in memory).
 
     With ``graphs``, a dataset: each file in its named graph too (see :func:`load_files`).
@@ -415,8 +424,8 @@ def open_store(paths, cache: str | Path | None = None, graphs: list[str] | None 
     """
     import pyoxigraph as ox
 
-    paths = [Path(p) for p in paths]
-    location = persistent_store(paths, cache, graphs)
+    files = [Path(p) for p in paths]
+    location = persistent_store(files, cache, graphs)
     if location is not None and location.is_dir():
         try:
             store = ox.Store.read_only(str(location))
@@ -427,13 +436,14 @@ def open_store(paths, cache: str | Path | None = None, graphs: list[str] | None 
     if location is not None:
         # The first time: the files are parsed into memory for this command, and a process of its own
         # (detached and niced, as git runs its automatic gc) builds the persistent store for the next ones.
-        build_store(location, paths, graphs)
+        build_store(location, files, graphs)
     store = ox.Store()
-    load_files(store, paths, bulk=False, graphs=graphs)
+    load_files(store, files, bulk=False, graphs=graphs)
     return store, None
 
 
-def persistent_store(paths, cache: str | Path | None = None, graphs: list[str] | None = None) -> Path | None:
+def persistent_store(paths: Iterable[str | Path], cache: str | Path | None = None,
+                     graphs: list[str] | None = None) -> Path | None:
     """Where the persistent store of the RDF files ``paths`` lies (built or not), or None when they stay in memory.
 
     The choice of :func:`open_store`: a persistent store with ``cache``, or
@@ -446,8 +456,8 @@ def persistent_store(paths, cache: str | Path | None = None, graphs: list[str] |
     >>> persistent_store([ontology_path()]) is None  # small: parsed into memory each time
     True
     """
-    paths = [Path(p) for p in paths]
-    size = sum(_file_size(path) for path in paths)
+    files = [Path(p) for p in paths]
+    size = sum(_file_size(path) for path in files)
     if cache is None and size < PERSIST_BYTES:
         return None
     root = Path(cache) if cache is not None else cache_directory()
@@ -455,7 +465,7 @@ def persistent_store(paths, cache: str | Path | None = None, graphs: list[str] |
         root.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise InputError(f"{root}: cannot make the store directory ({err.strerror})") from None
-    key = store_key(paths, graphs)
+    key = store_key(files, graphs)
     _hold(root, key)
     return root / key
 
@@ -483,7 +493,7 @@ def mark_used(location: Path) -> None:
     _clean(location.parent)
 
 
-def build_store(location: Path, paths, graphs: list[str] | None = None) -> None:
+def build_store(location: Path, paths: Iterable[str | Path], graphs: list[str] | None = None) -> None:
     """Build the persistent store at ``location`` from ``paths`` (into ``graphs`` too, see :func:`load_files`)
     in a detached process; do not wait for it.
 
@@ -501,7 +511,8 @@ def wait_for_store(location: Path) -> bool:
     return location.is_dir()
 
 
-def fill_store(directory: str | Path, paths=(), quads=None, graphs: list[str] | None = None):
+def fill_store(directory: str | Path, paths: Iterable[str | Path] = (), quads: Iterable[ox.Quad] | None = None,
+               graphs: list[str] | None = None) -> ox.Store:
     """The on-disk Oxigraph store in ``directory`` (created if missing), filled if it holds nothing yet.
 
     The store is filled from the RDF files ``paths`` with Oxigraph's bulk
