@@ -105,7 +105,7 @@ def load(path: str | Path) -> Loaded:
     return Loaded(path, ontology, str(manager.getOntologyFormat(ontology).getKey()))
 
 
-def to_turtle(ontology) -> bytes:
+def to_turtle(ontology: Any) -> bytes:
     """The ontology OWLAPI holds, written by OWLAPI as Turtle: the triples ROBOT's report queries run over.
 
     Examples
@@ -123,7 +123,7 @@ def to_turtle(ontology) -> bytes:
     return bytes(out.toByteArray())
 
 
-def save_rdf_xml(ontology, path: str | Path) -> Path:
+def save_rdf_xml(ontology: Any, path: str | Path) -> Path:
     """Write the ontology OWLAPI holds as RDF/XML (what ``robot convert -o x.owl`` does); returns the path.
 
     Examples

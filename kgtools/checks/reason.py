@@ -192,7 +192,7 @@ def _new_subsumptions(onto: Ontology, after: set[tuple[str, str]]) -> list[tuple
     for c, d in after:
         above.setdefault(c, set()).add(d)
 
-    def between(c, d):  # a class strictly between c and d makes c SubClassOf d indirect
+    def between(c: str, d: str) -> bool:  # a class strictly between c and d makes c SubClassOf d indirect
         return any(d in above.get(e, ()) and c not in above.get(e, ()) and e not in above.get(d, ())
                    for e in above[c] - {c, d})
 
@@ -329,11 +329,11 @@ def _describe_axiom(onto: Ontology, subject, prop, obj) -> str:
 
     names = {"rdf:type": "Type", "rdfs:subClassOf": "SubClassOf", "owl:equivalentClass": "EquivalentTo",
              "owl:disjointWith": "DisjointWith", "owl:AllDisjointClasses": "DisjointClasses"}
-    lines = sorted({int(line) for axiom in onto.graph.subjects(OWL.annotatedSource, subject)
+    lines = sorted({int(line) for axiom in onto.graph.subjects(OWL.annotatedSource, subject)  # type: ignore[call-overload]
                     if onto.graph.value(axiom, OWL.annotatedTarget) == obj
                     for line in onto.graph.objects(axiom, URIRef(SOURCE_LINE))})
 
-    def name(term):
+    def name(term: rdflib.URIRef) -> str:
         label = onto.label(term)
         return f"{onto.curie(term)} {label}" if label else onto.curie(term)
 

@@ -26,7 +26,8 @@ from kgtools.ontology import Ontology, graph_view, parse_file, values_block
 from kgtools.provenance import STATEMENT_OBJECT, STATEMENT_RELATION, STATEMENT_SUBJECT, read_source
 from kgtools.vocabulary import CCUT, RDFS_SUBCLASS_OF
 
-if TYPE_CHECKING:  # typed without importing rdflib when the module loads
+if TYPE_CHECKING:  # typed without importing pyoxigraph or rdflib when the module loads
+    import pyoxigraph as ox
     import rdflib
 
 SOURCE_NS = "http://purl.obolibrary.org/obo/ccut/source#"
@@ -46,7 +47,7 @@ def shapes_paths() -> list[Path]:
     return sorted(resources.data_dir("shapes").glob("*.ttl"))
 
 
-def source_graph(lines: list[str]):
+def source_graph(lines: list[str]) -> rdflib.Graph:
     """The source text as RDF: one resource per line with its number and text.
 
     Examples
@@ -128,7 +129,7 @@ class ValidationReport:
         return {"conforms": self.conforms, "counts": self.counts(), "results": [r.as_dict() for r in self.results]}
 
 
-def load_shapes(paths: list[str | Path] | None = None):
+def load_shapes(paths: list[str | Path] | None = None) -> rdflib.Graph:
     """Parse the given shapes files (the packaged ones by default) into one graph.
 
     A file that holds no shape is refused (:class:`InputError`): a
@@ -214,7 +215,7 @@ def _copy(store):
     return copy
 
 
-def shapes_module(onto: Ontology):
+def shapes_module(onto: Ontology) -> ox.Store:
     """The part of the ontology the packaged shapes can see, in a new in-memory :class:`pyoxigraph.Store`.
 
     The shapes target project terms (IRIs under ``CCUT_``) and the axioms and
@@ -247,7 +248,7 @@ def shapes_module(onto: Ontology):
     seen: set = set()
     blanks: list = []
 
-    def take(node, incoming: bool = False) -> None:
+    def take(node: ox.NamedNode | ox.BlankNode, incoming: bool = False) -> None:
         if node in seen:
             return
         seen.add(node)
@@ -338,7 +339,7 @@ def _describe(onto: Ontology, node) -> str:
         parts = ("statement", _subject_of(graph, node), graph.value(node, URIRef(STATEMENT_RELATION)),
                  graph.value(node, URIRef(STATEMENT_OBJECT)))
     elif graph.value(node, OWL.onProperty) is not None:
-        return f"{onto.curie(graph.value(node, OWL.onProperty))} some {_describe(onto, graph.value(node, OWL.someValuesFrom))}"
+        return f"{onto.curie(graph.value(node, OWL.onProperty))} some {_describe(onto, graph.value(node, OWL.someValuesFrom))}"  # type: ignore[arg-type]
     else:
         return "(anonymous)"
     return f"{parts[0]} " + " ".join(_describe(onto, part) for part in parts[1:] if part is not None)
