@@ -43,14 +43,20 @@ import functools
 import json
 import re
 from dataclasses import dataclass, field, replace
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol, cast, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from kgtools import resources
 from kgtools.errors import InputError, NotAcceptable, QueryError, RefusedError, ResultTooLarge  # noqa: F401 (API)
 from kgtools.sparql.querytext import (check_read_only, insert_values, may_hold_service, parse_query,  # noqa: F401 (API)
                                       query_form)
 from kgtools.vocabulary import XSD as _XSD
+
+if TYPE_CHECKING:  # typed without importing pyoxigraph (or the ontology module) when the module loads
+    import pyoxigraph as ox
+
+    from kgtools.ontology import Ontology
 
 #: Parameter types a stored query may declare.
 PARAM_TYPES = ("entity", "entities", "iri", "string", "integer", "boolean")
@@ -225,7 +231,7 @@ def get_query(name_or_file: str) -> StoredQuery:
 
 
 # --------------------------------------------------------------------------- parameters
-def bind_parameters(onto, query: StoredQuery, given: dict[str, str | list[str]]) -> dict[str, object]:
+def bind_parameters(onto: Ontology, query: StoredQuery, given: dict[str, str | list[str]]) -> dict[str, object]:
     """Turn the caller's parameter values (strings) into RDF terms.
 
     ``entity`` values are looked up in the ontology (label, synonym, CURIE or
@@ -317,7 +323,7 @@ class Result:
         >>> Result("bindings", ["x", "y"], [(ox.BlankNode("b1"), ox.Literal("a"))]).normalized()
         {('_:b', '"a"')}
         """
-        def nt(term):
+        def nt(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str | None:
             if term is None:
                 return None
             return "_:b" if type(term).__name__ == "BlankNode" else str(term)
@@ -352,7 +358,7 @@ def _to_json(result: Result) -> bytes:
     if result.kind == "boolean":
         return json.dumps({"head": {}, "boolean": result.boolean}).encode()
 
-    def cell(term):
+    def cell(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
         if isinstance(term, ox.NamedNode):
             return {"type": "uri", "value": term.value}
         if isinstance(term, ox.BlankNode):
@@ -404,7 +410,7 @@ def serialize_result(result: Result, fmt: str) -> bytes:
     return cast(bytes, parsed.serialize(format=getattr(ox.QueryResultsFormat, names[fmt])))
 
 
-def table(result: Result, curie=None) -> tuple[list[str], list[list[str]]]:
+def table(result: Result, curie: Callable[[str], str | None] | None = None) -> tuple[list[str], list[list[str]]]:
     """Headers and rows of strings for a readable table.
 
     A variable ``x`` with a companion ``x_label`` becomes one column showing
@@ -422,7 +428,7 @@ def table(result: Result, curie=None) -> tuple[list[str], list[list[str]]]:
     """
     import pyoxigraph as ox
 
-    def show(term):
+    def show(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
         if term is None:
             return ""
         if isinstance(term, ox.NamedNode):
@@ -441,7 +447,7 @@ def table(result: Result, curie=None) -> tuple[list[str], list[list[str]]]:
     shown = [i for i, v in enumerate(variables) if not (v.endswith("_label") and v[:-6] in labelled)]
     headers = [variables[i][:-6] if variables[i].endswith("_label") else variables[i] for i in shown]
 
-    def cell(row, i):
+    def cell(row: tuple, i: int) -> str:
         label = row[labelled[variables[i]]] if variables[i] in labelled else None
         return show(label if label is not None else row[i])
 
@@ -524,7 +530,7 @@ class OxigraphEngine:
         self.store, self.dataset = store, dataset
 
     @classmethod
-    def from_ontology(cls, onto, directory: str | Path | None = None) -> "OxigraphEngine":
+    def from_ontology(cls, onto: Ontology, directory: str | Path | None = None) -> "OxigraphEngine":
         """An engine over the ontology's own store, or over a store directory (filled once from it, reused after)."""
         import pyoxigraph as ox
 
@@ -679,7 +685,8 @@ def _oxigraph(term, cache):
 ENGINES = ("oxigraph", "rdflib")
 
 
-def run_stored(onto, name_or_file: str, params: dict | None = None, engine=None, max_rows: int | None = None) -> Result:
+def run_stored(onto: Ontology, name_or_file: str, params: dict | None = None, engine: Engine | None = None,
+               max_rows: int | None = None) -> Result:
     """Run a stored query (by name) or a query file, with its parameters bound.
 
     ``engine`` defaults to an in-memory Oxigraph store of ``onto``.

@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
 from kgtools.errors import QueryError, RefusedError
+
+if TYPE_CHECKING:  # typed without importing rdflib when the module loads
+    from rdflib.plugins.sparql.sparql import Query
 
 
 def _code_spans(text: str):
@@ -49,7 +53,7 @@ _UPDATES = {"Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE"
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
 
-def parse_query(text: str):
+def parse_query(text: str) -> Query:
     """Parse a read-only SPARQL query into rdflib's algebra (a :class:`rdflib.plugins.sparql.sparql.Query`).
 
     The read-only rule is decided on the parsed structure, never on the
@@ -177,7 +181,7 @@ def may_hold_service(text: str) -> bool:
     >>> may_hold_service("SELECT * WHERE { \\u0053ervice <http://e/> { ?s ?p ?o } }")
     True
     """
-    def read(match):
+    def read(match: re.Match[str]) -> str:
         code = int(match.group(1) or match.group(2), 16)
         return chr(code) if code < 0x110000 else match.group(0)
 

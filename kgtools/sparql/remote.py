@@ -33,10 +33,18 @@ from __future__ import annotations
 import json
 import time
 import urllib.parse
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kgtools.errors import InputError, KgtoolsError
 from kgtools.sparql.query import (ENGINES, MEDIA_TYPES, Dataset, Engine, OxigraphEngine, RdflibEngine, Result, _as_lists,
                                   _take, check_read_only, insert_values, query_form)
+
+if TYPE_CHECKING:  # typed without importing pyoxigraph (or the ontology module) when the module loads
+    import pyoxigraph as ox
+
+    from kgtools.ontology import Ontology
 
 #: Longest URL sent with GET; a longer query goes in a POST form. Virtuoso reads
 #: only the first 4 KiB of a request line, and proxies cut URLs at 2-8 KiB.
@@ -132,9 +140,9 @@ def _json_result(data: bytes, max_rows: int | None, ask: bool = False) -> Result
         rows = answer["results"]["bindings"]
         return Result("boolean", boolean=any(cell["value"] not in ("0", "false") for row in rows for cell in row.values()))
     variables = list(answer["head"].get("vars", []))
-    blank_nodes: dict[str, object] = {}
+    blank_nodes: dict[str, ox.BlankNode] = {}
 
-    def term(cell):
+    def term(cell: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         kind, value = cell["type"], cell["value"]
         if kind == "uri":
             return ox.NamedNode(value)
@@ -203,7 +211,7 @@ def _http(method: str, url: str, body: bytes | None, headers: dict, timeout: flo
         raise KgtoolsError(f"{name}: cannot connect ({reason})") from None
 
 
-def open_engine(onto, engine: str = "oxigraph", endpoint: str | None = None, graph: str | None = None,
+def open_engine(onto: Ontology, engine: str = "oxigraph", endpoint: str | None = None, graph: str | None = None,
                 store: str | None = None) -> Engine:
     """The engine to run queries with: a remote endpoint (on ``graph``) when given, else Oxigraph or rdflib,
     opened by its entry in :data:`OPENERS`.
@@ -255,7 +263,7 @@ OPENERS = {"oxigraph": _open_oxigraph, "rdflib": _open_rdflib, "remote": _open_r
 
 
 # --------------------------------------------------------------------------- push
-def chunks(triples, max_bytes: int = CHUNK_BYTES):
+def chunks(triples: Iterable[ox.Triple], max_bytes: int = CHUNK_BYTES) -> Iterator[tuple[bytes, int]]:
     """Split triples into N-Triples documents of at most ``max_bytes`` (unless one blank-node
     structure is larger), keeping every blank node's triples in one document.
 
@@ -303,7 +311,7 @@ def chunks(triples, max_bytes: int = CHUNK_BYTES):
         yield b"".join(batch), count
 
 
-def read_triples(paths=()) -> list:
+def read_triples(paths: Iterable[str | Path] = ()) -> list:
     """The distinct triples of RDF files (the packaged ontology when none), read by Oxigraph,
     without an rdflib graph in between; blank nodes are renamed apart for each file. A file with no
     triple raises :class:`InputError`.
@@ -323,7 +331,8 @@ def read_triples(paths=()) -> list:
     for path in paths or [ontology_path()]:
         fresh: dict = {}
 
-        def node(term, fresh=fresh):
+        def node(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, fresh: dict[str, ox.BlankNode] = fresh
+                 ) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
             if not isinstance(term, ox.BlankNode):
                 return term
             if term.value not in fresh:
@@ -334,15 +343,16 @@ def read_triples(paths=()) -> list:
         for triple in parse_triples(path):
             empty = False
             if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
-                triple = ox.Triple(node(triple.subject), triple.predicate, node(triple.object))
+                triple = ox.Triple(node(triple.subject), triple.predicate, node(triple.object))  # type: ignore[arg-type]
             triples[triple] = None
         if empty:  # pushed, it would replace the store's graph with nothing
             raise InputError(f"{path}: no triples")
     return list(triples)
 
 
-def push(source, endpoint: str, graph: str | None = None, replace: bool = True, timeout: float = 120,
-         chunk_bytes: int = CHUNK_BYTES, on_progress=None) -> int:
+def push(source: Ontology | Iterable[ox.Triple], endpoint: str, graph: str | None = None, replace: bool = True,
+         timeout: float = 120, chunk_bytes: int = CHUNK_BYTES,
+         on_progress: Callable[[int, int], object] | None = None) -> int:
     """Load an ontology (an :class:`~kgtools.ontology.Ontology`, or a list of :mod:`pyoxigraph`
     triples such as :func:`read_triples` gives) into a SPARQL 1.1 Graph Store Protocol store, in chunks.
 

@@ -50,7 +50,9 @@ import socket
 import urllib.parse
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from kgtools.errors import KgtoolsError, UnknownTermError
 from kgtools.sparql.query import MEDIA_TYPES, Dataset, RefusedError, ResultTooLarge
@@ -123,7 +125,7 @@ def negotiate(accept: str | None) -> list[str]:
     return formats
 
 
-def service_description(endpoint: str, graphs=()) -> list:
+def service_description(endpoint: str, graphs: Iterable[str] = ()) -> list:
     """The SPARQL 1.1 Service Description of the endpoint at ``endpoint``, serving the named ``graphs``
     (IRIs) and their union as the default graph, as :mod:`pyoxigraph` triples.
 
@@ -191,7 +193,7 @@ class _Handler(BaseHTTPRequestHandler):
     service: QueryService  # set on the subclass made by make_server
     cors: tuple = ()  # the origins whose pages may read the answers ("*": any); set by make_server too
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         if getattr(self.server, "verbose", False):
             super().log_message(format, *args)
 
@@ -463,7 +465,7 @@ class _Server(ThreadingHTTPServer):
     verbose = False  # log each request to stderr
     request_queue_size = 128  # the listen backlog: a burst of clients waits instead of being dropped
 
-    def handle_error(self, request, client_address):
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: tuple) -> None:
         import sys
 
         # A client that hangs up early, or stays silent too long, is no error of the server's.
@@ -476,7 +478,7 @@ class _Server6(_Server):
 
 
 def make_server(service: QueryService, host: str = "127.0.0.1", port: int = 7879, verbose: bool = False,
-                read_timeout: float = READ_TIMEOUT, cors=("*",)):
+                read_timeout: float = READ_TIMEOUT, cors: Iterable[str] = ("*",)) -> _Server:
     """An HTTP server (not yet serving) for a :class:`QueryService`; port 0 picks a free port.
 
     ``host`` may be an IPv4 or IPv6 address (``::1``, ``::``) or a name; a
