@@ -26,13 +26,17 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kgtools.errors import InputError
 # The projection is this module's graph: its functions are part of the path analysis's API.
 from kgtools.graph.projection import IS_A, add_details, project, project_near  # noqa: F401
 from kgtools.ontology import Ontology
 
+if TYPE_CHECKING:  # typed without importing networkx when the module loads
+    import networkx as nx
 
 #: How each relation orients "what leads to what" for :func:`explain`: +1 the
 #: subject leads to the object (a cause to its effect), -1 the object leads to
@@ -65,7 +69,7 @@ class Step:
         """Whether the step is a qualified statement (rare, uncertain or rejected), not an axiom."""
         return bool(self.data.get("hedged"))
 
-    def as_dict(self, G) -> dict:
+    def as_dict(self, G: nx.MultiDiGraph) -> dict:
         """The step as plain data, for JSON output."""
         subject, obj = (self.source, self.target) if self.forward else (self.target, self.source)
         return {
@@ -97,7 +101,7 @@ class Path:
         """Whether any step is a qualified (hedged or rejected) statement."""
         return any(s.hedged for s in self.steps)
 
-    def text(self, G, cite: bool = False) -> str:
+    def text(self, G: nx.MultiDiGraph, cite: bool = False) -> str:
         """The path as one readable chain of the labels of ``G``'s nodes, with arrows.
 
         With ``cite``, each arrow carries the source lines of its edge.
@@ -109,7 +113,7 @@ class Path:
         >>> find_paths(G, "CCUT:0003006", "CCUT:0003003")[0].text(G, cite=True)
         'renal failure --causes or contributes to condition (line 31)--> renal hyperparathyroidism'
         """
-        def name(node):
+        def name(node: str) -> str:
             return G.nodes[node].get("label") or node
 
         parts = [name(self.nodes[0])]
@@ -121,7 +125,7 @@ class Path:
             parts.append(f"{arrow} {name(step.target)}")
         return " ".join(parts)
 
-    def describe(self, G) -> str:
+    def describe(self, G: nx.MultiDiGraph) -> str:
         """The path over several lines: each step, and under it the source lines and quotes it cites.
 
         Examples
@@ -133,7 +137,7 @@ class Path:
           --causes or contributes to condition--> renal hyperparathyroidism (CCUT:0003003, condition)
               line 31: "secondary hyperparathyroidism subsequent to renal" [completed: renal [failure]] ECO:0000305
         """
-        def name(node):
+        def name(node: str) -> str:
             data = G.nodes[node]
             return f"{data.get('label') or node} ({node}, {data.get('kind')})"
 
@@ -145,7 +149,7 @@ class Path:
             out.append(f"      {citation_text(step.data)}")
         return "\n".join(out)
 
-    def as_dict(self, G) -> dict:
+    def as_dict(self, G: nx.MultiDiGraph) -> dict:
         """The path as plain data, for JSON output."""
         return {"length": len(self.steps), "hedged": self.hedged, "text": self.text(G),
                 "nodes": [_node_dict(G, n) for n in self.nodes], "steps": [s.as_dict(G) for s in self.steps]}
@@ -237,7 +241,8 @@ def _rank(G, path: Path) -> tuple:
             [(G.nodes[n].get("label") or n).lower() for n in path.nodes], [s.relation for s in path.steps])
 
 
-def find_paths(G, source: str, target: str, max_len: int = 6, all_paths: bool = False, directed: bool = False) -> list[Path]:
+def find_paths(G: nx.MultiDiGraph, source: str, target: str, max_len: int = 6, all_paths: bool = False,
+               directed: bool = False) -> list[Path]:
     """The shortest path, or every simple path of at most ``max_len`` steps, from ``source`` to ``target``.
 
     ``G`` is a graph from :func:`project`; ``source`` and ``target`` are its
@@ -303,7 +308,7 @@ def find_paths(G, source: str, target: str, max_len: int = 6, all_paths: bool = 
     return ranked if all_paths else ranked[:1]
 
 
-def node_of(onto: Ontology, G, term: str) -> str:
+def node_of(onto: Ontology, G: nx.MultiDiGraph, term: str) -> str:
     """The node of ``G`` for a term given by label, synonym, CURIE or IRI.
 
     Examples
@@ -319,7 +324,8 @@ def node_of(onto: Ontology, G, term: str) -> str:
     return entity.curie
 
 
-def project_around(onto: Ontology, terms, radius: int, relations=None, hedged: bool = True, details: bool = True):
+def project_around(onto: Ontology, terms: Iterable[str], radius: int, relations: Iterable[str] | None = None,
+                   hedged: bool = True, details: bool = True) -> tuple[nx.MultiDiGraph, list[str]]:
     """The part of the projection within ``radius`` steps of ``terms``, and the node of each term.
 
     ``terms`` are labels, synonyms, CURIEs or IRIs. The graph is
@@ -359,7 +365,7 @@ def path_radius(max_len: int) -> int:
 
 
 # ------------------------------------------------------------------ explain
-def leads_to_graph(G, leads_to: dict[str, int] = LEADS_TO):
+def leads_to_graph(G: nx.MultiDiGraph, leads_to: dict[str, int] = LEADS_TO) -> nx.MultiDiGraph:
     """The mechanistic edges of ``G`` oriented by ``leads_to`` (:data:`LEADS_TO`), as a :class:`networkx.MultiDiGraph`.
 
     Each edge keeps its data and a ``forward`` flag: whether it points the way
@@ -393,13 +399,13 @@ class Explanation:
     upstream: tuple[Path, ...]
     downstream: tuple[Path, ...]
 
-    def as_dict(self, G) -> dict:
+    def as_dict(self, G: nx.MultiDiGraph) -> dict:
         """The explanation as plain data, for JSON output."""
         return {"term": _node_dict(G, self.node), "upstream": [p.as_dict(G) for p in self.upstream],
                 "downstream": [p.as_dict(G) for p in self.downstream]}
 
 
-def explain(G, node: str, max_len: int = 6, leads_to: dict[str, int] = LEADS_TO) -> Explanation:
+def explain(G: nx.MultiDiGraph, node: str, max_len: int = 6, leads_to: dict[str, int] = LEADS_TO) -> Explanation:
     """The mechanistic and causal chains that lead to ``node``, and those that lead on from it.
 
     Chains follow the relations of ``leads_to`` (by default
@@ -466,7 +472,7 @@ def _chain_key(path: Path) -> tuple:
 
 
 # ------------------------------------------------------------------ neighbourhood and centrality
-def neighbors(G, node: str, depth: int = 1) -> list[tuple[int, Step]]:
+def neighbors(G: nx.MultiDiGraph, node: str, depth: int = 1) -> list[tuple[int, Step]]:
     """The edges around ``node`` out to ``depth`` steps, each with the depth of its far end.
 
     Every edge between a node at distance ``d - 1`` and one at distance
@@ -494,7 +500,7 @@ def neighbors(G, node: str, depth: int = 1) -> list[tuple[int, Step]]:
 MEASURES = ("degree", "betweenness", "pagerank")
 
 
-def central(G, measure: str = "degree", top: int | None = 10) -> list[tuple[str, float]]:
+def central(G: nx.MultiDiGraph, measure: str = "degree", top: int | None = 10) -> list[tuple[str, float]]:
     """The most central nodes of ``G`` by ``measure``: degree, betweenness or pagerank.
 
     Directions are ignored (an axiom's direction is a modelling choice:
@@ -532,13 +538,13 @@ class Match:
     step: Step
     via: str | None
 
-    def as_dict(self, G) -> dict:
+    def as_dict(self, G: nx.MultiDiGraph) -> dict:
         """The match as plain data, for JSON output."""
         return {"finding": _node_dict(G, self.finding), "via": _node_dict(G, self.via) if self.via else None,
                 **self.step.as_dict(G)}
 
 
-def differential(G, findings: list[str]) -> list[tuple[str, list[Match], list[Match]]]:
+def differential(G: nx.MultiDiGraph, findings: list[str]) -> list[tuple[str, list[Match], list[Match]]]:
     """The forms ranked by how many of ``findings`` they match: ``(form, asserted matches, hedged matches)``.
 
     A form matches a finding (or clinical sign, condition, site... any node)
@@ -568,10 +574,10 @@ def differential(G, findings: list[str]) -> list[tuple[str, list[Match], list[Ma
     is_a = nx.DiGraph((u, v) for u, v, key in G.edges(keys=True) if key == IS_A)
     forms = sorted(n for n, kind in G.nodes(data="kind") if kind == "form")
 
-    def kinds_of(node) -> set[str]:
+    def kinds_of(node: str) -> set[str]:
         return {node} | (nx.ancestors(is_a, node) if node in is_a else set())
 
-    def supers(node) -> list[str]:
+    def supers(node: str) -> list[str]:
         return [node] + sorted(nx.descendants(is_a, node) if node in is_a else ())
 
     wanted = {finding: kinds_of(finding) for finding in findings}

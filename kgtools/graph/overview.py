@@ -33,6 +33,10 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # typed without importing networkx when the module loads
+    import networkx as nx
 
 #: The columns of the overview, left to right; each is a stack of sections (heading, kinds).
 COLUMNS = (
@@ -78,7 +82,7 @@ def section_of(kind: str) -> tuple[int, int]:
     return OTHER_SECTION
 
 
-def outline(G, members: list[str]) -> list[tuple[str, int]]:
+def outline(G: nx.MultiDiGraph, members: list[str]) -> list[tuple[str, int]]:
     """The members in is-a order, each with its depth: a parent first, then its children by label.
 
     A term's parent is its first is-a parent among the members (by label);
@@ -97,7 +101,7 @@ def outline(G, members: list[str]) -> list[tuple[str, int]]:
     """
     inside = set(members)
 
-    def label(node):
+    def label(node: str) -> str:
         return str(G.nodes[node].get("label") or node).lower()
 
     parent = {}
@@ -109,12 +113,12 @@ def outline(G, members: list[str]) -> list[tuple[str, int]]:
     for node, up in parent.items():
         children.setdefault(up, []).append(node)
 
-    def size(node, seen=()):
+    def size(node: str, seen: tuple[str, ...] = ()) -> int:
         return 1 + sum(size(c, seen + (node,)) for c in children.get(node, []) if c not in seen)
 
     order, placed = [], set()
 
-    def walk(node, depth):
+    def walk(node: str, depth: int) -> None:
         if node in placed:
             return
         placed.add(node)
@@ -129,7 +133,7 @@ def outline(G, members: list[str]) -> list[tuple[str, int]]:
     return order
 
 
-def positions(G, sizes: dict) -> Layout:
+def positions(G: nx.MultiDiGraph, sizes: dict) -> Layout:
     """The overview :class:`Layout` of the nodes of ``G``, whose boxes have the ``sizes`` (width, height) in points.
 
     Examples

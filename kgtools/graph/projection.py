@@ -36,10 +36,17 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING
+
 from kgtools import provenance
 from kgtools.errors import InputError
 from kgtools.ontology import Ontology
 from kgtools.vocabulary import OWL, RDF, RDF_TYPE, RDFS_SUBCLASS_OF
+
+if TYPE_CHECKING:  # typed without importing networkx or pyoxigraph when the module loads
+    import networkx as nx
+    import pyoxigraph as ox
 
 IS_A = "is a"
 #: Entity kinds that are part of the vocabulary of annotations, not of the domain.
@@ -57,7 +64,8 @@ _EXPRESSION_FIELDS = (OWL + "onProperty", OWL + "someValuesFrom", OWL + "unionOf
 _EXPRESSION_LINKS = _EXPRESSION_FIELDS[1:]
 
 
-def project(onto: Ontology, relations=None, hedged: bool = True, details: bool = True):
+def project(onto: Ontology, relations: Iterable[str] | None = None, hedged: bool = True,
+            details: bool = True) -> nx.MultiDiGraph:
     """The ontology as a labelled :class:`networkx.MultiDiGraph` (see the module docstring).
 
     ``relations`` keeps only edges whose relation is named in it, by label
@@ -105,7 +113,8 @@ def project(onto: Ontology, relations=None, hedged: bool = True, details: bool =
     return builder.graph(builder.keep(sources.edges(onto)), onto._named_entities, details)
 
 
-def project_near(onto: Ontology, iris, radius: int, relations=None, hedged: bool = True, details: bool = True):
+def project_near(onto: Ontology, iris: Collection[str], radius: int, relations: Iterable[str] | None = None,
+                 hedged: bool = True, details: bool = True) -> nx.MultiDiGraph:
     """The part of :func:`project` within ``radius`` steps of the entities ``iris`` (directions ignored).
 
     The same graph as ``project(onto, relations, hedged,
@@ -153,7 +162,7 @@ def project_near(onto: Ontology, iris, radius: int, relations=None, hedged: bool
     return builder.graph(kept, typed, details)
 
 
-def add_details(onto: Ontology, G) -> None:
+def add_details(onto: Ontology, G: nx.MultiDiGraph) -> None:
     """Fill in the ``definition``, ``xrefs`` and ``synonyms`` of the nodes of ``G`` (a projection, or part of one).
 
     Examples
@@ -184,7 +193,7 @@ class _Sources:
     def __init__(self, axioms=(), assertions=(), statements=()):
         self.axioms, self.assertions, self.statements = set(axioms), set(assertions), set(statements)
 
-    def around(self, onto: Ontology, iris, hedged: bool, inwards: bool = True) -> "_Sources":
+    def around(self, onto: Ontology, iris: Iterable[str], hedged: bool, inwards: bool = True) -> "_Sources":
         """The sources of the edges out of ``iris`` (and into them, with ``inwards``), added to these."""
         import pyoxigraph as ox
 
@@ -275,7 +284,7 @@ def _axiom_edges(onto: Ontology, axioms) -> list[tuple]:
 
     parts = _expression_parts(onto.store, [expression for *_, expression in axioms])
 
-    def items(node) -> list:
+    def items(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> list:
         found, seen = [], set()
         while isinstance(node, ox.BlankNode) and node in parts and node not in seen:
             seen.add(node)
@@ -284,7 +293,8 @@ def _axiom_edges(onto: Ontology, axioms) -> list[tuple]:
             node = parts[node].get(RDF + "rest")
         return found
 
-    def targets(expression, seen=frozenset()) -> list[tuple]:
+    def targets(expression: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple,
+                seen: frozenset[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = frozenset()) -> list[tuple]:
         """(property or None, named class, the IRIs of its union or ()) for each named target of a class expression."""
         if isinstance(expression, ox.NamedNode):
             return [(None, expression.value, ())]
@@ -329,7 +339,7 @@ def _statement_edges(onto: Ontology, nodes) -> list[tuple]:
 
     default = ox.DefaultGraph()
 
-    def values(node, prop) -> list[str]:
+    def values(node: ox.NamedNode | ox.BlankNode | ox.Triple, prop: str) -> list[str]:
         return [q.object.value for q in onto.store.quads_for_pattern(node, ox.NamedNode(prop), None, default)
                 if isinstance(q.object, ox.NamedNode)]
 
@@ -365,10 +375,10 @@ class _Builder:
         self.kinds: dict[str, str] = {}
         self.names: dict[str, tuple[str, str]] = {}
 
-    def named(self, iri) -> bool:
+    def named(self, iri: str | None) -> bool:
         return iri is not None and self.kinds.get(iri, "other") not in _NOT_NODES
 
-    def relation_name(self, prop) -> tuple[str, str]:
+    def relation_name(self, prop: str) -> tuple[str, str]:
         """The label and CURIE of a property; the axioms of classes are ``is a``."""
         if prop in _AXIOM_PROPERTIES:
             return IS_A, "rdfs:subClassOf"
@@ -376,12 +386,12 @@ class _Builder:
             self.names[prop] = (self.onto.label(prop) or self.onto.curie(prop), self.onto.curie(prop))
         return self.names[prop]
 
-    def learn_kinds(self, iris) -> None:
+    def learn_kinds(self, iris: Iterable[str]) -> None:
         new = [iri for iri in dict.fromkeys(iris) if iri not in self.kinds]
         if new:
             self.kinds.update(self.onto.kinds(new))
 
-    def keep(self, edges) -> list[tuple]:
+    def keep(self, edges: Collection[tuple]) -> list[tuple]:
         """The edges between nodes (named entities of the domain) whose relation is wanted, with its label and CURIE:
         ``(subject, relation label, relation CURIE, object, citation key, asserted, union)``."""
         self.learn_kinds(iri for edge in edges for iri in (edge[0], edge[2]))
@@ -393,7 +403,7 @@ class _Builder:
                     kept.append((subject, name, curie, obj, citation_key, asserted, union))
         return kept
 
-    def graph(self, kept, entities, details: bool):
+    def graph(self, kept: Collection[tuple], entities: Collection[str], details: bool) -> nx.MultiDiGraph:
         """The :class:`networkx.MultiDiGraph` of the ``kept`` edges, and of those named ``entities`` of a domain
         kind that no edge touches."""
         import networkx as nx
@@ -404,7 +414,7 @@ class _Builder:
         described = onto.describe([iri for edge in kept for iri in (edge[0], edge[3])] + lonely, details=details)
         G = nx.MultiDiGraph()
 
-        def add_node(iri) -> str:
+        def add_node(iri: str) -> str:
             entity = described[iri]
             if entity.curie not in G:
                 G.add_node(entity.curie, label=entity.label or entity.curie, curie=entity.curie, iri=iri,

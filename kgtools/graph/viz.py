@@ -31,8 +31,12 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kgtools.errors import KgtoolsError
+
+if TYPE_CHECKING:  # typed without importing networkx when the module loads
+    import networkx as nx
 
 #: Fill colour, Graphviz shape and legend name of each kind of node.
 #: Colours are the Okabe-Ito palette (distinguishable with colour blindness);
@@ -65,7 +69,7 @@ def style(kind: str) -> dict:
     return STYLES.get(kind, STYLES["other"])
 
 
-def neighbourhood(G, node: str | None = None, depth: int = 1):
+def neighbourhood(G: nx.MultiDiGraph, node: str | None = None, depth: int = 1) -> nx.MultiDiGraph:
     """The part of ``G`` within ``depth`` steps of ``node`` (directions ignored), or all of ``G``.
 
     Examples
@@ -140,7 +144,7 @@ def relation_colour(relation: str) -> str:
     return next((colour for _, colour, members in RELATION_FAMILIES if relation in members), _OTHER_RELATIONS[1])
 
 
-def unions(G) -> list[dict]:
+def unions(G: nx.MultiDiGraph) -> list[dict]:
     """The unions of ``G``: each a subject, a relation and the edges to its alternatives (``e{i}`` ids).
 
     ``calciphylaxis has phenotype some (bulla or ulceration or livedo
@@ -177,7 +181,7 @@ class _Dot:
         self.legend: list = []  # names of the legend's nodes
 
     def text(self, graph: dict, cluster: list | None = None) -> str:
-        def attrs(values):
+        def attrs(values: dict) -> str:
             return ", ".join(f"{k}=<{v}>" if isinstance(v, _Html) else f"{k}={_quote(v)}" for k, v in values.items())
 
         lines = ["digraph ccut {", f"  graph [{attrs(graph)}];",
@@ -342,7 +346,7 @@ def _place_overview(G, dot: _Dot) -> None:
         dot.nodes[name]["pos"] = f"{x:.1f},{-y:.1f}!"
 
 
-def to_dot(G, title: str | None = None, edge_labels: bool = True) -> str:
+def to_dot(G: nx.MultiDiGraph, title: str | None = None, edge_labels: bool = True) -> str:
     """The graph in Graphviz DOT: nodes styled by kind, edges coloured and labelled by relation, qualified statements dashed.
 
     A union (``has phenotype some (bulla or ulceration)``) is one edge to a
@@ -398,7 +402,7 @@ def _mermaid_text(text) -> str:
     return '"' + str(text).replace('"', "#quot;") + '"'
 
 
-def to_mermaid(G) -> str:
+def to_mermaid(G: nx.MultiDiGraph) -> str:
     """The graph as a Mermaid flowchart: one line per node, one line per edge, one class per kind.
 
     Qualified statements are dotted arrows (``-.->``) with their hedge; a
@@ -459,7 +463,7 @@ def to_mermaid(G) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plain_copy(G):
+def plain_copy(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy of ``G`` whose attributes are strings, numbers or booleans, as GraphML and GEXF need.
 
     :func:`kgtools.graph.analysis.project` keeps lists (source lines, quotes,
@@ -486,7 +490,7 @@ def plain_copy(G):
     >>> nx.read_graphml(io.BytesIO(buffer.getvalue())).nodes["CCUT:0001004"]["xrefs"].split("; ")[0]
     'DOID:4734'
     """
-    def plain(value):
+    def plain(value: object) -> object:
         if value is None:
             return ""
         if isinstance(value, (list, tuple, set)):
@@ -554,7 +558,7 @@ def legend_html() -> str:
              f'<g fill="{look["color"]}" stroke="#000">{_SWATCHES[look.get("swatch", look["shape"])]}</g></svg>'
              f' {html.escape(look["legend"])}</li>' for look in STYLES.values()]
 
-    def line(text, colour, dash=""):
+    def line(text: str, colour: str, dash: str = "") -> str:
         return (f'<li><svg width="36" height="12" viewBox="0 0 36 12" aria-hidden="true"><line x1="1" y1="6" x2="34" '
                 f'y2="6" stroke="{colour}" stroke-width="2"{dash}/></svg> {html.escape(text)}</li>')
 
@@ -567,7 +571,7 @@ def legend_html() -> str:
     return ('<ul class="kinds">' + "".join(kinds) + '</ul><ul class="lines">' + "".join(lines) + "</ul>")
 
 
-def page_data(G) -> dict:
+def page_data(G: nx.MultiDiGraph) -> dict:
     """What the HTML page shows of each node and edge, with the ids Graphviz gives their drawings.
 
     Examples
@@ -599,7 +603,7 @@ def page_data(G) -> dict:
                        for g in groups]}
 
 
-def to_html(G, title: str = "Calcinosis cutis ontology") -> str:
+def to_html(G: nx.MultiDiGraph, title: str = "Calcinosis cutis ontology") -> str:
     """A self-contained interactive page of the graph: works offline, from one file.
 
     Graphviz draws the graph as inline SVG (the overview of
@@ -633,7 +637,7 @@ def to_html(G, title: str = "Calcinosis cutis ontology") -> str:
     return template
 
 
-def render(G, fmt: str = "html", title: str = "Calcinosis cutis ontology") -> bytes:
+def render(G: nx.MultiDiGraph, fmt: str = "html", title: str = "Calcinosis cutis ontology") -> bytes:
     """The graph in one of :data:`FORMATS`, as bytes ready to write.
 
     Examples
