@@ -19,8 +19,12 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kgtools.errors import InputError
+
+if TYPE_CHECKING:  # typed without importing pyoxigraph when the module loads
+    import pyoxigraph as ox
 
 #: Prefixes other ontologies use in cross-references, and the project's preferred prefix for each.
 PREFIX_SYNONYMS = {
@@ -90,10 +94,11 @@ def _tag_blank_nodes(triple, tag: str):
     """The parsed triple, its blank nodes renamed apart from other files'."""
     import pyoxigraph as ox
 
-    def term(node):
+    def term(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+             ) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
         return ox.BlankNode(f"{tag}_{node.value}") if isinstance(node, ox.BlankNode) else node
 
-    return ox.Triple(term(triple.subject), triple.predicate, term(triple.object))
+    return ox.Triple(term(triple.subject), triple.predicate, term(triple.object))  # type: ignore[arg-type]
 
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -118,9 +119,9 @@ def xref_mappings(onto: Ontology, metadata: dict | None = None) -> list[Mapping]
         if (axiom, RDF.type, OWL.Axiom) not in graph:
             continue
         source, target = graph.value(axiom, OWL.annotatedSource), graph.value(axiom, OWL.annotatedTarget)
-        predicate = graph.value(axiom, URIRef(MAPPING_PREDICATE))
-        if predicate is not None:
-            predicates[(str(source), str(target))] = onto.curie(predicate)
+        mapping_predicate = graph.value(axiom, URIRef(MAPPING_PREDICATE))
+        if mapping_predicate is not None:
+            predicates[(str(source), str(target))] = onto.curie(mapping_predicate)  # type: ignore[arg-type]  # an IRI
     sources = metadata.get("object_sources", {})
     rows = []
     for subject, xref in graph.subject_objects(has_xref):
@@ -139,7 +140,7 @@ def xref_mappings(onto: Ontology, metadata: dict | None = None) -> list[Mapping]
     return sorted(rows, key=lambda m: (m.subject_id, m.object_id))
 
 
-def bioregistry_prefix_map(prefixes, project_map: dict[str, str] | None = None) -> dict[str, str]:
+def bioregistry_prefix_map(prefixes: Iterable[str], project_map: dict[str, str] | None = None) -> dict[str, str]:
     """The prefix map of ``prefixes`` (as the data writes them), conformant with the Bioregistry.
 
     Each prefix is looked up in the Bioregistry (the ``bioregistry``

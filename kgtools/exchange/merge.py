@@ -41,9 +41,10 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from kgtools.errors import InputError
 from kgtools.exchange.align import normalise
@@ -51,6 +52,9 @@ from kgtools.exchange.external import normalise_curie, read_triples
 from kgtools.ontology import CCUT, OBO, OBOINOWL, Ontology, load_prefixes
 from kgtools.provenance import HEDGE_CLASS, QUALIFIED_STATEMENT
 from kgtools.vocabulary import OWL as _OWL, RDF_TYPE as _RDF_TYPE, RDFS as _RDFS
+
+if TYPE_CHECKING:  # typed without importing pyoxigraph when the module loads
+    import pyoxigraph as ox
 
 UNIFY = ("exact", "none")
 #: Formats the merged ontology can be written in, by file extension.
@@ -163,12 +167,12 @@ def _normaliser(rewrites: dict):
     xref, https = ox.NamedNode(_XREF), "https://purl.obolibrary.org/obo/"
     named, literal = ox.NamedNode, ox.Literal
 
-    def iri(node):
+    def iri(node: ox.NamedNode) -> ox.NamedNode:
         new = named("http" + node.value[5:])
         rewrites[node.value] = new.value
         return new
 
-    def normalise_triple(triple):
+    def normalise_triple(triple: ox.Triple) -> ox.Triple:
         s, o = triple.subject, triple.object
         new_s = iri(s) if type(s) is named and s.value.startswith(https) else s
         new_o = o
@@ -315,8 +319,8 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
             else:
                 added.append(ox.Triple(ox.NamedNode(source), ox.NamedNode(_EQUIVALENT), ox.NamedNode(target)))
     if iri_map:
-        for old, new in iri_map.items():
-            rewrites[old] = new
+        for old, replacement in iri_map.items():
+            rewrites[old] = replacement
         replace = {ox.NamedNode(k): ox.NamedNode(v) for k, v in iri_map.items()}
         normalised[0] = [ox.Triple(replace.get(t.subject, t.subject), t.predicate, replace.get(t.object, t.object))
                          for t in normalised[0]]
@@ -344,7 +348,7 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
     merged = list(output)
 
     step("checking the merge")
-    unified_pairs = [(conv.expand(u["project"]), conv.expand(u["target"])) for u in unified]
+    unified_pairs = [(conv.expand(u["project"]), conv.expand(u["target"])) for u in unified]  # type: ignore[arg-type]  # CURIEs
     report = {
         "inputs": [{"path": a["path"], "triples": a["triples"]} for a in accounting],
         "unify": unify if not replace_iris else "exact (IRI replacement)",
@@ -366,11 +370,11 @@ def merge(onto: Ontology, others: list[str | Path], unify: str = "exact", replac
         },
     }
     project_part = [t for t in normalised[0] if t not in left_out] + new
-    return MergeResult(merged, report, project_part, [conv.expand(u["target"]) for u in unified],
+    return MergeResult(merged, report, project_part, [conv.expand(u["target"]) for u in unified],  # type: ignore[arg-type]
                        [t for t in normalised[0] if t in left_out])
 
 
-def annotation_model(triples) -> set:
+def annotation_model(triples: Collection[ox.Triple]) -> set:
     """The triples of the project's annotation model, which a merge leaves out.
 
     They are the triples about "qualified statement" (``CCUT:0000090``),
@@ -394,7 +398,7 @@ def annotation_model(triples) -> set:
     grown = True
     while grown:
         more = {t.subject for t in below if t.object in classes} - classes
-        classes |= more
+        classes |= more  # type: ignore[arg-type]  # the subjects of below are named
         grown = bool(more)
     nodes = classes | {t.subject for t in triples if t.predicate == rdf_type and t.object in classes}
     nodes |= {t.subject for t in triples if t.predicate == source and t.object in nodes}

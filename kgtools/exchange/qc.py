@@ -21,10 +21,17 @@ Examples
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kgtools.errors import KgtoolsError
+
+if TYPE_CHECKING:  # typed without importing pyoxigraph (or the ontology module) when the module loads
+    import pyoxigraph as ox
+
+    from kgtools.ontology import Ontology
 
 #: Report levels, most severe first, and the fail-on choices (as in ROBOT: a level, or none).
 LEVELS = ("ERROR", "WARN", "INFO")
@@ -132,7 +139,7 @@ def report_triples(turtle: bytes, ontology_iri: str | None = None) -> list[Viola
     store.bulk_load(turtle, format=ox.RdfFormat.TURTLE, lenient=True)
     curie = converter()
 
-    def show(term) -> str:
+    def show(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
         if term is None:
             return ""
         if isinstance(term, ox.NamedNode):
@@ -191,7 +198,7 @@ def release_files(folder: str | Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file())
 
 
-def check(paths) -> list[FileReport]:
+def check(paths: Iterable[str | Path]) -> list[FileReport]:
     """ROBOT's default-profile report on each file of ``paths`` (files, or folders whose files are all checked).
 
     Examples
@@ -206,7 +213,7 @@ def check(paths) -> list[FileReport]:
     return [report_file(path) for path in files]
 
 
-def check_release(onto, on_file=None) -> list[FileReport]:
+def check_release(onto: Ontology, on_file: Callable[[str], object] | None = None) -> list[FileReport]:
     """Write the ontology's release files into a temporary folder and report on each, as :func:`check` does.
 
     Examples

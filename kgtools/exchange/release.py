@@ -51,12 +51,20 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kgtools.io import atomic_folder, write_atomic
 from kgtools.ontology import CCUT, IAO_DEFINITION, OBO, OBOINOWL, SYNONYM_PROPERTIES, Ontology, load_prefixes
 from kgtools.provenance import EVIDENCE, HEDGE, QUALIFIED_STATEMENT
 from kgtools.vocabulary import OWL as _OWL, RDF as _RDF, RDFS as _RDFS
+
+if TYPE_CHECKING:  # typed without importing rdflib, fastobo or obographs when the module loads
+    import rdflib
+    from fastobo.doc import OboDoc
+    from obographs.model import GraphDocument
+    from rdflib.term import Node
 
 #: Release variants: file-name suffix -> ontology IRI file name.
 VARIANTS = {"": "ccut.owl", "-full": "ccut-full.owl", "-base": "ccut-base.owl"}
@@ -79,7 +87,7 @@ def _is_project(node) -> bool:
     return str(node).startswith(CCUT)
 
 
-def variant_graph(graph, variant: str = ""):
+def variant_graph(graph: rdflib.Graph, variant: str = "") -> rdflib.Graph:
     """The graph of one release variant (``""``, ``"-full"`` or ``"-base"``), with its ontology and version IRIs.
 
     The base variant drops every statement about an external named entity
@@ -123,7 +131,7 @@ def variant_graph(graph, variant: str = ""):
             if isinstance(s, URIRef) and s != header and not _is_project(s) and p != RDF.type:
                 continue
         if s == header:
-            s = new_header
+            s = new_header  # type: ignore[assignment]  # the header exists when a subject equals it
             if p == OWL.versionIRI and variant:
                 o = URIRef(str(o).rsplit("/", 1)[0] + "/" + VARIANTS[variant])
         result.add((s, p, o))
@@ -211,7 +219,7 @@ def _frames(graph, kinds=("class", "property", "individual")):
             yield frame
 
 
-def graph_terms(graph) -> dict:
+def graph_terms(graph: rdflib.Graph) -> dict:
     """What the OBO form must carry of a graph: per class and relation CURIE, its name, definition,
     synonyms, xrefs, is_a parents and relationships (``R some C``, named ``C``).
 
@@ -236,7 +244,7 @@ def graph_terms(graph) -> dict:
     } for f in _frames(graph, kinds=("class", "property"))}
 
 
-def obo_owl_axioms(graph) -> str:
+def obo_owl_axioms(graph: rdflib.Graph) -> str:
     """The axioms of a graph that OBO frames have no clause for, in OWL functional syntax: the OBO ``owl-axioms``.
 
     They are the declarations of the external classes that have no frame
@@ -270,18 +278,18 @@ def obo_owl_axioms(graph) -> str:
             return f"{text}@{node.language}"
         return text if node.datatype is None else f"{text}^^<{node.datatype}>"
 
-    def annotated(kind, node, prop, target, *parts):
+    def annotated(kind: str, node: Node, prop: Node, target: Node, *parts: str) -> str:
         pairs = annotations.get((node, prop, target), [])
         return f"{kind}({''.join(f'Annotation(<{p}> {term(v)}) ' for p, v in pairs)}{' '.join(parts)})"
 
-    def value_sort(item):
+    def value_sort(item: tuple[Node, Node]) -> tuple[str, str, str]:
         return (str(item[0]), type(item[1]).__name__, str(item[1]))
 
     annotations = _axiom_annotations(graph)
     blank: dict = {}
     # External classes only declared (base variant) have no frame: a bare [Term] would get OWLAPI's oboInOwl:id
     # and so need a label. Declared here, OWLAPI reads the same classes as from the .owl.
-    lines = [f"Declaration(Class({term(c)}))" for c in sorted(graph.subjects(RDF.type, OWL.Class))
+    lines = [f"Declaration(Class({term(c)}))" for c in sorted(graph.subjects(RDF.type, OWL.Class))  # type: ignore[type-var]
              if isinstance(c, URIRef) and not _is_project(c) and graph.value(c, RDFS.label) is None]
     individuals = sorted(s for s in graph.subjects(RDF.type, OWL.NamedIndividual) if isinstance(s, URIRef))
     for individual in individuals:
@@ -352,7 +360,7 @@ def obo_ontology_id(ontology_iri: str) -> str:
     return ident.removesuffix(".owl")
 
 
-def obo_document(graph):
+def obo_document(graph: rdflib.Graph) -> OboDoc:
     """The OBO 1.4 document (a :class:`fastobo.doc.OboDoc`) of a graph: one frame per class and relation.
 
     The header has the ontology's title, description, licence and version
@@ -384,14 +392,14 @@ def obo_document(graph):
 
     curie = _curie_function()
 
-    def ident(iri: str):
+    def ident(iri: str) -> PrefixedIdent | Url:
         compact = curie(iri)
         if compact != iri:
             prefix, local = compact.split(":", 1)
             return PrefixedIdent(prefix, local)
         return Url(iri)
 
-    def supporting(annotations):
+    def supporting(annotations: Iterable[tuple[str, Node]]) -> XrefList:
         """The evidence and hedge CURIEs of an axiom, as the xref list of a definition or synonym."""
         found = sorted({curie(v) for p, v in annotations if p in (EVIDENCE, HEDGE)})
         return XrefList([Xref(ident(compact) if ":" in compact else Url(compact)) for compact in found])
@@ -406,7 +414,7 @@ def obo_document(graph):
     if header_node is not None:
         for prop in (URIRef(_DCTERMS + "title"), URIRef(_DCTERMS + "description"), URIRef(_DCTERMS + "license"),
                      OWL.versionInfo):
-            for value in sorted(graph.objects(header_node, prop)):
+            for value in sorted(graph.objects(header_node, prop)):  # type: ignore[type-var]  # rdflib terms sort
                 if isinstance(value, URIRef):
                     pv = ResourcePropertyValue(Url(str(prop)), Url(str(value)))
                 else:
@@ -440,7 +448,7 @@ def obo_document(graph):
     return OboDoc(HeaderFrame(clauses), entities)
 
 
-def obo_terms(doc) -> dict:
+def obo_terms(doc: OboDoc) -> dict:
     """The :func:`graph_terms` summary of a parsed OBO document (:func:`fastobo.load`).
 
     Examples
@@ -476,7 +484,7 @@ def obo_terms(doc) -> dict:
 
 
 # ---------------------------------------------------------------- OBO Graphs
-def obograph_document(graph):
+def obograph_document(graph: rdflib.Graph) -> GraphDocument:
     """The OBO Graphs document (:class:`obographs.GraphDocument`) of a graph.
 
     Classes, relations and individuals become nodes (IRIs as ids, as OBO
@@ -495,13 +503,13 @@ def obograph_document(graph):
 
     curie = _curie_function()
 
-    def meta_of(annotations):
+    def meta_of(annotations: list[tuple[str, Node]]) -> Meta | None:
         if not annotations:
             return None
         return Meta(basicPropertyValues=[Property(pred=p, val=curie(v) if isinstance(v, URIRef) else str(v))
                                          for p, v in annotations])
 
-    def provenance_values(frame):
+    def provenance_values(frame: dict) -> list[Property] | None:
         """The annotated axioms of a node's own fields (definition, comments, xrefs, union restrictions), as
         property values whose meta holds the provenance: the obographs model has no meta on those fields."""
         values = []
@@ -520,14 +528,14 @@ def obograph_document(graph):
         meta = Meta(
             definition=Definition(val=frame["definition"][0], xrefs=[]) if frame["definition"] else None,
             comments=[text for text, _ in frame["comments"]] or None,
-            synonyms=[Synonym(pred=_OBOGRAPH_SYNONYM[scope], val=text, meta=meta_of(a))
+            synonyms=[Synonym(pred=_OBOGRAPH_SYNONYM[scope], val=text, meta=meta_of(a))  # type: ignore[call-arg, arg-type]
                       for text, scope, a in frame["synonyms"]] or None,
             xrefs=[Xref(val=x) for x, _ in frame["xrefs"]] or None,
             basicPropertyValues=provenance_values(frame),
         )
         node_type = {"class": "CLASS", "property": "PROPERTY", "individual": "INDIVIDUAL"}[frame["kind"]]
         extra = {"propertyType": "ANNOTATION" if frame["metadata_tag"] else "OBJECT"} if frame["kind"] == "property" else {}
-        nodes.append(Node(id=frame["iri"], lbl=frame["name"], type=node_type, meta=meta, **extra))
+        nodes.append(Node(id=frame["iri"], lbl=frame["name"], type=node_type, meta=meta, **extra))  # type: ignore[arg-type]
         pred = "subPropertyOf" if frame["kind"] == "property" else "is_a"
         for parent, axiom_annotations in frame["is_a"]:
             edges.append(Edge(sub=frame["iri"], pred=pred, obj=parent, meta=meta_of(axiom_annotations)))
@@ -547,7 +555,7 @@ def obograph_document(graph):
                                        nodes=nodes, edges=edges)])
 
 
-def obograph_terms(document) -> dict:
+def obograph_terms(document: GraphDocument) -> dict:
     """The :func:`graph_terms` summary of an OBO Graphs document (classes and relations).
 
     Examples
@@ -578,14 +586,14 @@ def obograph_terms(document) -> dict:
             if entry is None or edge.pred == _RDF + "type":
                 continue
             if edge.pred in ("is_a", "subPropertyOf"):
-                entry["is_a"].add(curie(edge.obj))
+                entry["is_a"].add(curie(edge.obj))  # type: ignore[union-attr]  # a set
             else:
-                entry["relationships"].add((curie(edge.pred), curie(edge.obj)))
+                entry["relationships"].add((curie(edge.pred), curie(edge.obj)))  # type: ignore[union-attr, arg-type]
     return terms
 
 
 # ---------------------------------------------------------------- writing
-def serialize(graph, fmt: str) -> str:
+def serialize(graph: rdflib.Graph, fmt: str) -> str:
     """One release file's text: ``fmt`` is a key of :data:`FORMATS`.
 
     Examples
@@ -618,7 +626,7 @@ def file_name(variant: str, fmt: str) -> str:
     return f"{VARIANTS[variant].removesuffix('.owl')}.{fmt}"
 
 
-def release(onto: Ontology, out: str | Path, on_file=None) -> list[Path]:
+def release(onto: Ontology, out: str | Path, on_file: Callable[[str], object] | None = None) -> list[Path]:
     """Write every variant in every format into the folder ``out``; returns the files written.
 
     The folder appears whole or not at all: it is filled beside ``out`` and
@@ -648,7 +656,7 @@ def release(onto: Ontology, out: str | Path, on_file=None) -> list[Path]:
     return [out / name for name in names]
 
 
-def isomorphic(graph1, graph2) -> bool:
+def isomorphic(graph1: rdflib.Graph, graph2: rdflib.Graph) -> bool:
     """Whether two graphs are the same up to blank node labels.
 
     Both graphs are canonicalised (W3C RDF Dataset Canonicalization, by
@@ -668,7 +676,7 @@ def isomorphic(graph1, graph2) -> bool:
 
     from kgtools.ontology import oxigraph_triples
 
-    def canonical(graph):
+    def canonical(graph: rdflib.Graph) -> set[str]:
         dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in oxigraph_triples(graph))
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         return {str(quad) for quad in dataset}
