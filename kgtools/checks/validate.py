@@ -164,7 +164,7 @@ def _has_shape(graph) -> bool:
     from rdflib import RDF, Namespace
 
     sh = Namespace("http://www.w3.org/ns/shacl#")
-    patterns = [(None, RDF.type, kind) for kind in (sh.NodeShape, sh.PropertyShape)]
+    patterns: list[tuple] = [(None, RDF.type, kind) for kind in (sh.NodeShape, sh.PropertyShape)]
     patterns += [(None, sh[name], None) for name in _SHAPE_PREDICATES]
     return any(next(graph.triples(pattern), None) is not None for pattern in patterns)
 
