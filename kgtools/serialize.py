@@ -204,7 +204,8 @@ def missing_declarations(triples: Collection[ox.Triple]) -> list:
 
     named = ox.NamedNode
     declared: dict[str, set] = {}
-    # The objects are read as terms with a .value: an RDF 1.2 triple term (an ox.Triple) is not one (the ignores below).
+    # The objects are read as terms with a .value: never an RDF 1.2 triple term (an ox.Triple), which every reader
+    # refuses (kgtools.store.refuse_triple_terms), though the type allows one (the ignores below).
     for t in triples:
         if t.predicate.value == _TYPE and type(t.subject) is named and t.object.value in _DECLARATION_TYPES:  # type: ignore[union-attr]
             declared.setdefault(t.subject.value, set()).add(t.object.value)  # type: ignore[union-attr]

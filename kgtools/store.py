@@ -183,8 +183,9 @@ def parse_triples(path: str | Path, data: bytes | None = None, fmt: str | None =
     ``fmt`` (a key of :data:`FORMATS`) follows the extension unless given;
     ``data`` is the file's content unless given (RDF made from another
     syntax, named by ``path`` in messages). A missing file or a syntax error
-    raises :class:`InputError` naming the file, line and column; a term
-    longer than Oxigraph takes, :class:`BufferLimitError`.
+    raises :class:`InputError` naming the file, line and column, as does an
+    RDF 1.2 triple term (see :func:`refuse_triple_terms`); a term longer than
+    Oxigraph takes, :class:`BufferLimitError`.
 
     Examples
     --------
@@ -205,6 +206,8 @@ def parse_triples(path: str | Path, data: bytes | None = None, fmt: str | None =
             raise InputError(f"{path}: cannot read ({err.strerror})") from None
     try:
         for quad in ox.parse(data, format=rdf, base_iri=base_iri(path)):
+            if type(quad.object) is ox.Triple:
+                raise _triple_term_error(path, quad.triple)
             yield quad.triple
     except SyntaxError as err:
         if not from_file:
@@ -312,6 +315,43 @@ def load_files(store: ox.Store, paths: list[Path], bulk: bool, graphs: list[str]
                                      for t in oxigraph_triples(parse_with_rdflib(path))]))
         except OSError as err:
             raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
+    refuse_triple_terms(store, paths)
+
+
+def refuse_triple_terms(store: ox.Store, paths: list[Path]) -> None:
+    """Raise :class:`InputError` naming the first of ``paths`` with an RDF 1.2 triple term (``<<( s p o )>>``) as
+    an object, held in the default graph of ``store``: OWL 2 has no reading for one, and the ontology's
+    serialisations none; the commands read RDF 1.1.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox, tempfile, pathlib
+    >>> said = pathlib.Path(tempfile.mkdtemp()) / "said.ttl"
+    >>> _ = said.write_text("<http://e/a> <http://e/says> <<( <http://e/b> <http://e/c> <http://e/d> )>> .\\n")
+    >>> store = ox.Store()
+    >>> store.load(path=str(said), format=ox.RdfFormat.TURTLE)
+    >>> refuse_triple_terms(store, [said])
+    Traceback (most recent call last):
+    ...
+    kgtools.errors.InputError: .../said.ttl: an RDF 1.2 triple term, <<( <http://e/b> <http://e/c> <http://e/d> )>> (object of <http://e/a> <http://e/says>): OWL 2 has no reading for one; kgtools reads RDF 1.1
+    """
+    import pyoxigraph as ox
+
+    found = list(store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isTRIPLE(?o)) } LIMIT 1"))  # type: ignore[arg-type]
+    if not found:
+        return
+    for path in paths:  # the file it came from, read again: only now, when there is one
+        for _ in parse_triples(path):
+            pass
+    row = found[0]
+    raise _triple_term_error(paths[0], ox.Triple(row["s"], row["p"], row["o"]))
+
+
+def _triple_term_error(path: Path, triple: ox.Triple) -> InputError:
+    term = triple.object
+    return InputError(f"{path}: an RDF 1.2 triple term, <<( {term.subject} {term.predicate} {term.object} )>> "  # type: ignore[union-attr]
+                      f"(object of {triple.subject} {triple.predicate}): OWL 2 has no reading for one; kgtools reads "
+                      "RDF 1.1")
 
 
 #: How many triples of a file are read for its ``owl:Ontology`` header before its file URL names it.

@@ -157,6 +157,31 @@ def test_an_input_with_no_triples_beside_others_or_to_merge_into_is_refused(tmp_
     _run_in(tmp_path, _args(args, tmp_path), mentions=f"{tmp_path / 'empty.ttl'}: no triples")
 
 
+#: RDF 1.2 triple terms, which OWL 2 cannot read: as an object, and behind the reifier syntax (rdf:reifies one).
+TRIPLE_TERMS = {
+    "said.ttl": b"<http://e/a> <http://e/says> <<( <http://e/b> <http://e/c> <http://e/d> )>> .\n",
+    "said.nt": b"<http://e/a> <http://e/says> <<( <http://e/b> <http://e/c> <http://e/d> )>> .\n",
+    "reified.ttl": b"<< <http://e/b> <http://e/c> <http://e/d> >> <http://e/source> <http://e/a> .\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRIPLE_TERMS))
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_an_rdf_1_2_triple_term_is_refused_in_one_line(tmp_path, command, name):
+    """Every command, whether it reads its input into a store or triple by triple, names the file and the term."""
+    (tmp_path / name).write_bytes(TRIPLE_TERMS[name])
+    line = _run_in(tmp_path, [command, *_args(COMMANDS[command], tmp_path), "-i", str(tmp_path / name)],
+                   mentions=f"{tmp_path / name}: an RDF 1.2 triple term, <<( <http://e/b> <http://e/c> <http://e/d> )>>")
+    assert line.endswith("OWL 2 has no reading for one; kgtools reads RDF 1.1")
+
+
+@pytest.mark.parametrize("args", [["merge", "{w}/said.ttl", "--reason", "none"], ["align", "{w}/said.ttl"],
+                                  ["validate", "{w}/said.ttl", SMALL]], ids=["merge-other", "align-other", "validate"])
+def test_a_triple_term_to_merge_into_or_beside_another_input_is_refused(tmp_path, args):
+    (tmp_path / "said.ttl").write_bytes(TRIPLE_TERMS["said.ttl"])
+    _run_in(tmp_path, _args(args, tmp_path), mentions=f"{tmp_path / 'said.ttl'}: an RDF 1.2 triple term")
+
+
 #: Shapes files that would check nothing: a validation against them would pass whatever the data.
 NO_SHAPES = {
     "empty.ttl": (b"", "no triples"),
