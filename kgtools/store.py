@@ -399,10 +399,10 @@ def cache_directory() -> Path:
     Examples
     --------
     >>> import os
-    >>> os.environ["XDG_CACHE_HOME"] = "/var/cache/me"
-    >>> str(cache_directory())
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"XDG_CACHE_HOME": "/var/cache/me"}):
+    ...     str(cache_directory())
     '/var/cache/me/kgtools/stores'
-    >>> del os.environ["XDG_CACHE_HOME"]
     """
     base = os.environ.get("XDG_CACHE_HOME", "")
     # The XDG specification: a relative path is invalid and is ignored.
