@@ -134,6 +134,20 @@ def test_publish_as_json_names_every_step_and_every_file_it_wrote(tmp_path):
     assert sorted(listed) == written and len(listed) == len(set(listed))
 
 
+def test_a_query_on_standard_input_runs_with_its_header_parameters():
+    text = ("# param: form (entity): a form\n"
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            "SELECT ?label WHERE { ?form rdfs:label ?label }\n")
+    result = CliRunner().invoke(main, ["query", "-", "--param", "form=calciphylaxis", "--format", "csv"], input=text)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["label", "calciphylaxis"]
+    # Without a header it has no parameter; an undeclared prefix is named where it is.
+    result = CliRunner().invoke(main, ["query", "-", "--format", "csv"], input="ASK {\n ?f skos:notation ?n }")
+    assert result.exit_code == 2
+    assert result.stderr == ("kgtools: error: standard input: SPARQL syntax error at line 2, column 5: the prefix "
+                             "'skos:' is not declared (add a PREFIX line for it)\n")
+
+
 def test_console_script_gives_no_traceback(kgtools_process):
     """The installed entry point, as a user runs it."""
     proc = kgtools_process("lookup", "no such thing")

@@ -157,6 +157,31 @@ def test_an_input_with_no_triples_beside_others_or_to_merge_into_is_refused(tmp_
     _run_in(tmp_path, _args(args, tmp_path), mentions=f"{tmp_path / 'empty.ttl'}: no triples")
 
 
+#: What standard input may hold for ``kgtools query -``, and the line that refuses it.
+BAD_STDIN = {
+    "binary": (b"SELECT \xff\xfe", "standard input: not UTF-8 text (byte 7)"),
+    "update": (b"DROP ALL", "standard input: SPARQL Update (DROP) is refused: this store is read-only"),
+    "service": (b"SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+                "standard input: SERVICE is refused"),
+    "empty": (b"", "standard input: not a SPARQL query"),
+    "over 16 MiB": (b"#" * (16 * 2**20 + 1), "standard input: longer than 16 MiB"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_STDIN))
+def test_a_bad_query_on_standard_input_is_refused_in_one_line(tmp_path, case):
+    data, message = BAD_STDIN[case]
+    result = CliRunner().invoke(main, ["query", "-"], input=data)
+    assert _assert_one_line_error(result, mentions=message).startswith(f"kgtools: error: {message}")
+
+
+def test_the_text_of_a_query_given_as_its_name_gets_a_hint():
+    result = CliRunner().invoke(main, ["query", "SELECT * WHERE { ?s ?p ?o }"])
+    assert _assert_one_line_error(result) == (
+        "kgtools: error: unknown query 'SELECT * WHERE { ?s ?p ?o }': the text of a query is read from a .rq file, "
+        "or from standard input with `-` (kgtools query - < q.rq)")
+
+
 #: RDF 1.2 triple terms, which OWL 2 cannot read: as an object, and behind the reifier syntax (rdf:reifies one).
 TRIPLE_TERMS = {
     "said.ttl": b"<http://e/a> <http://e/says> <<( <http://e/b> <http://e/c> <http://e/d> )>> .\n",

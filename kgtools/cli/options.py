@@ -7,6 +7,8 @@ for where to write, ``--format`` for how.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 
@@ -85,6 +87,23 @@ def load_ontology(inputs: tuple[str, ...], store: str | None = None):
 input_option = click.option(
     "-i", "--input", "inputs", multiple=True, type=click.Path(dir_okay=False),
     help="RDF file to read (.ttl, .owl, .nt, .jsonld); repeat for several. Default: the packaged ontology.")
+
+
+#: The most bytes read from standard input (a query's text).
+STDIN_LIMIT = 16 * 2**20
+
+
+def read_standard_input(limit: int = STDIN_LIMIT) -> str:
+    """Standard input as UTF-8 text, at most ``limit`` bytes of it."""
+    from kgtools.errors import InputError
+
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"standard input: longer than {limit >> 20} MiB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(f"standard input: not UTF-8 text (byte {err.start})") from None
 
 
 def format_option(*choices: str, default: str | None = None):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kgtools.cli.options import URL, Seconds, command, format_option, input_option, load_ontology, output_option
+from kgtools.cli.options import (URL, Seconds, command, format_option, input_option, load_ontology, output_option,
+                                 read_standard_input)
 from kgtools.cli.output import make_console, print_json, print_table, progress_bar, write_or_print
 from kgtools.sparql.query import ENGINES, FORMATS as QUERY_FORMATS  # light: rdflib is imported only when a query runs
 
@@ -48,7 +49,8 @@ def list_queries(fmt):
 @input_option
 @output_option(help="File to write (default: standard output).")
 def query(name, params, fmt, engine, store, endpoint, graph, inputs, output):
-    """Run a stored query (see `kgtools queries`) or a .rq file, with typed parameters.
+    """Run a stored query (see `kgtools queries`), a .rq file, or a query on standard input (-), with typed
+    parameters.
 
     \b
     Examples:
@@ -56,20 +58,24 @@ def query(name, params, fmt, engine, store, endpoint, graph, inputs, output):
       kgtools query differential --param finding="calcium deposit" --param finding=bulla
       kgtools query provenance --param line=51 --format csv
       kgtools query my-query.rq --engine rdflib
+      echo 'SELECT ?label WHERE { ?form rdfs:label ?label }' | kgtools query - --format csv
       kgtools query forms --endpoint http://host:8890/sparql --graph http://purl.obolibrary.org/obo/ccut.owl
       kgtools query forms -i hp.owl -i ccut.owl --graph http://purl.obolibrary.org/obo/ccut.owl
     """
+    from pathlib import Path
+
     from kgtools.sparql import query as q
     from kgtools.sparql.remote import open_engine
 
+    stored = q.query_from_text(read_standard_input(), Path("standard input")) if name == "-" else q.get_query(name)
     onto = load_ontology(inputs, store)
-    result = q.run_stored(onto, name, q.parse_params(params),
+    result = q.run_stored(onto, stored, q.parse_params(params),
                           open_engine(onto, engine, endpoint=endpoint, graph=graph, store=store))
     if fmt == "table":
         headers, rows = q.table(result, onto.curie)
         if output:
             return write_or_print("\n".join("\t".join(r) for r in [headers, *rows]) + "\n", output)
-        return print_table(q.get_query(name).title, headers, rows)
+        return print_table(stored.title, headers, rows)
     write_or_print(q.serialize_result(result, fmt).decode("utf-8"), output)
 
 

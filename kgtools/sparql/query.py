@@ -48,8 +48,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from kgtools import resources
-from kgtools.errors import InputError, NotAcceptable, QueryError, RefusedError, ResultTooLarge  # noqa: F401 (API)
-from kgtools.sparql.querytext import (check_read_only, insert_values, may_hold_service, parse_query,  # noqa: F401 (API)
+from kgtools.errors import InputError, KgtoolsError, NotAcceptable, QueryError, RefusedError, ResultTooLarge  # noqa: F401 (API)
+from kgtools.sparql.querytext import (check_read_only, insert_values, may_hold_service, parse_query,
                                       query_form)
 from kgtools.vocabulary import XSD as _XSD
 
@@ -219,15 +219,39 @@ def get_query(name_or_file: str) -> StoredQuery:
             raise InputError(f"{path}: cannot read ({err.strerror})") from None
         except UnicodeDecodeError as err:
             raise InputError(f"{path}: not UTF-8 text (byte {err.start})") from None
-        if not re.search(r"^\s*#\s*title:", text, re.M):
-            # The file's own text is what runs, so that an error's line is a line of the file.
-            return replace(parse_header(f"# title: {path.name}\n" + text, path.stem, path), text=text)
-        return parse_header(text, path.stem, path)
+        return query_from_text(text, path)
     import difflib
 
     close = difflib.get_close_matches(name_or_file, list(queries), n=3)
     hint = f"; did you mean: {', '.join(close)}?" if close else " (see `kgtools queries`)"
-    raise QueryError(f"unknown query {name_or_file!r}{hint}")
+    if not close and _is_query_text(name_or_file):
+        hint = ": the text of a query is read from a .rq file, or from standard input with `-` (kgtools query - < q.rq)"
+    shown = name_or_file if len(name_or_file) <= 60 else name_or_file[:57] + "..."
+    raise QueryError(f"unknown query {shown!r}{hint}")
+
+
+def _is_query_text(text: str) -> bool:
+    try:
+        query_form(text)
+    except KgtoolsError:
+        return False
+    return True
+
+
+def query_from_text(text: str, path: Path) -> StoredQuery:
+    """A query of one's own, from its text, named after ``path`` (a ``.rq`` file, or what stands for standard
+    input); its header is optional, the title then the file's name.
+
+    Examples
+    --------
+    >>> mine = query_from_text("ASK { ?s ?p ?o }", Path("mine.rq"))
+    >>> mine.name, mine.title, mine.parameters
+    ('mine', 'mine.rq', ())
+    """
+    if not re.search(r"^\s*#\s*title:", text, re.M):
+        # The text itself is what runs, so that an error's line is a line of the file.
+        return replace(parse_header(f"# title: {path.name}\n" + text, path.stem, path), text=text)
+    return parse_header(text, path.stem, path)
 
 
 # --------------------------------------------------------------------------- parameters
@@ -618,12 +642,42 @@ class OxigraphEngine:
             answer = self.store.query(text, base_iri=base_iri, **options)
         except SyntaxError as err:
             check_read_only(text)  # an update is refused as one; else the error is Oxigraph's
-            raise QueryError(f"SPARQL syntax error: {err}") from None
+            raise QueryError(oxigraph_syntax_error(text, err)) from None
         except ValueError as err:  # a graph name or base that is no IRI
             raise QueryError(f"bad IRI: {err}") from None
         except OSError as err:
             raise QueryError(f"the query failed: {err}") from None
         return answer
+
+
+def oxigraph_syntax_error(text: str, err: SyntaxError) -> str:
+    """Oxigraph's message on a query that does not parse, as a curator reads it: the line and column, and for an
+    undeclared prefix its name, rather than the characters the parser would have taken there.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> query = "SELECT ?label\\nWHERE { ?form rdfs:label ?label }"
+    >>> try:
+    ...     ox.Store().query(query)
+    ... except SyntaxError as err:
+    ...     print(oxigraph_syntax_error(query, err))
+    SPARQL syntax error at line 2, column 15: the prefix 'rdfs:' is not declared (add a PREFIX line for it)
+    """
+    found = re.match(r"error at (\d+):(\d+): (.*)", str(err), re.S)
+    if not found:
+        return f"SPARQL syntax error: {err}"
+    line, column, detail = int(found.group(1)), int(found.group(2)), " ".join(found.group(3).split())
+    if detail.startswith("expected one of Prefix not found"):
+        lines = text.split("\n")
+        before = lines[line - 1][:column - 1] if 0 < line <= len(lines) else ""
+        name = re.search(r"([A-Za-z][\w.-]*)?:[\w.%-]*$", before)  # Oxigraph points after the name: where it starts
+        prefix = f"the prefix '{name.group(1) or ''}:'" if name else "a prefix"
+        column -= len(name.group(0)) if name else 0
+        detail = f"{prefix} is not declared (add a PREFIX line for it)"
+    elif len(detail) > 160:
+        detail = detail[:157] + "..."
+    return f"SPARQL syntax error at line {line}, column {column}: {detail}"
 
 
 class RdflibEngine:
@@ -685,9 +739,10 @@ def _oxigraph(term, cache):
 ENGINES = ("oxigraph", "rdflib")
 
 
-def run_stored(onto: Ontology, name_or_file: str, params: dict | None = None, engine: Engine | None = None,
+def run_stored(onto: Ontology, query: str | StoredQuery, params: dict | None = None, engine: Engine | None = None,
                max_rows: int | None = None) -> Result:
-    """Run a stored query (by name) or a query file, with its parameters bound.
+    """Run a stored query (by name), a query file, or a query read otherwise (see :func:`query_from_text`), with
+    its parameters bound.
 
     ``engine`` defaults to an in-memory Oxigraph store of ``onto``.
 
@@ -699,15 +754,15 @@ def run_stored(onto: Ontology, name_or_file: str, params: dict | None = None, en
     >>> sorted({row["form_label"] for row in rows})
     ['calciphylaxis', 'cutaneous metastatic calcinosis', 'metastatic calcinosis cutis']
     """
-    query = get_query(name_or_file)
-    bindings = bind_parameters(onto, query, params or {})
+    stored = query if isinstance(query, StoredQuery) else get_query(query)
+    bindings = bind_parameters(onto, stored, params or {})
     engine = engine or OxigraphEngine.from_ontology(onto)
     try:
-        return engine.run(query.text, bindings, max_rows=max_rows)
+        return engine.run(stored.text, bindings, max_rows=max_rows)
     except QueryError as err:
-        if name_or_file in catalog():
+        if catalog().get(stored.name) == stored:
             raise
-        raise type(err)(f"{query.path}: {err.message}") from None  # a query file: say which
+        raise type(err)(f"{stored.path}: {err.message}") from None  # a query of one's own: say which
 
 
 def parse_params(pairs: tuple[str, ...] | list[str]) -> dict[str, str | list[str]]:
