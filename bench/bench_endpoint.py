@@ -242,8 +242,10 @@ def start_kgtools(path: Path, cache: Path, workers: int, on_disk: bool):
     port = int(match.group(1))
     wait_for(port, "/sparql")
     deadline = time.monotonic() + 1800
-    while on_disk and not reads_store(process.pid, cache):  # the workers read the persistent store, as after the first serve
-        assert time.monotonic() < deadline, "the workers never moved to the persistent store"
+    # The workers read the persistent store, as after the first serve; or, in memory, they have left it (a built
+    # store answers first, while the keeper parses the dataset).
+    while persistent and reads_store(process.pid, cache) != on_disk:
+        assert time.monotonic() < deadline, "the workers never moved to where they read for good"
         time.sleep(0.5)
     return process, port
 
