@@ -33,7 +33,7 @@ def list_queries(fmt):
 
 
 @command()
-@click.argument("name")
+@click.argument("name", metavar="NAME|FILE.rq|-")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter of the query (labels, CURIEs and IRIs are looked up); repeat for several.")
 @format_option(*QUERY_FORMATS)
