@@ -139,22 +139,40 @@ NO_TRIPLES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(NO_TRIPLES))
+#: RDF 1.2 triple terms, which OWL 2 cannot read: as an object, and behind the reifier syntax (rdf:reifies one).
+TRIPLE_TERMS = {
+    "said.ttl": b"<http://e/a> <http://e/says> <<( <http://e/b> <http://e/c> <http://e/d> )>> .\n",
+    "said.nt": b"<http://e/a> <http://e/says> <<( <http://e/b> <http://e/c> <http://e/d> )>> .\n",
+    "reified.ttl": b"<< <http://e/b> <http://e/c> <http://e/d> >> <http://e/source> <http://e/a> .\n",
+}
+#: Valid RDF that is no ontology to read, and what the line refusing it says after the file's name.
+REFUSED_RDF = {
+    **{name: (data, "no triples") for name, data in NO_TRIPLES.items()},
+    **{name: (data, "an RDF 1.2 triple term, <<( <http://e/b> <http://e/c> <http://e/d> )>> (object of ")
+       for name, data in TRIPLE_TERMS.items()},
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_RDF))
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_an_input_with_no_triples_is_refused_in_one_line(tmp_path, command, name):
-    """Valid RDF holding no triple is never an ontology meant as input: one line names the file, exit 2."""
-    (tmp_path / name).write_bytes(NO_TRIPLES[name])
+def test_valid_rdf_that_is_no_ontology_is_refused_in_one_line(tmp_path, command, name):
+    """Valid RDF holding no triple is never an ontology meant as input, and OWL 2 has no reading for an RDF 1.2
+    triple term: every command, whether it reads into a store or triple by triple, names the file, exit 2."""
+    data, problem = REFUSED_RDF[name]
+    (tmp_path / name).write_bytes(data)
     _run_in(tmp_path, [command, *_args(COMMANDS[command], tmp_path), "-i", str(tmp_path / name)],
-            mentions=f"{tmp_path / name}: no triples")
+            mentions=f"{tmp_path / name}: {problem}")
 
 
-@pytest.mark.parametrize("args", [["validate", "{w}/empty.ttl", SMALL], ["merge", "{w}/empty.ttl", "--reason", "none"],
-                                  ["align", "{w}/empty.ttl"], ["push", "--endpoint", "http://127.0.0.1:9/store",
-                                                               "-i", SMALL, "-i", "{w}/empty.ttl"]],
+@pytest.mark.parametrize("name", ["prefixes.ttl", "said.ttl"])
+@pytest.mark.parametrize("args", [["validate", "{w}/NAME", SMALL], ["merge", "{w}/NAME", "--reason", "none"],
+                                  ["align", "{w}/NAME"], ["push", "--endpoint", "http://127.0.0.1:9/store",
+                                                          "-i", SMALL, "-i", "{w}/NAME"]],
                          ids=["validate-beside-another", "merge-other", "align-other", "push-beside-another"])
-def test_an_input_with_no_triples_beside_others_or_to_merge_into_is_refused(tmp_path, args):
-    (tmp_path / "empty.ttl").write_bytes(NO_TRIPLES["prefixes.ttl"])
-    _run_in(tmp_path, _args(args, tmp_path), mentions=f"{tmp_path / 'empty.ttl'}: no triples")
+def test_such_rdf_beside_other_inputs_or_to_merge_into_is_refused(tmp_path, args, name):
+    data, problem = REFUSED_RDF[name]
+    (tmp_path / name).write_bytes(data)
+    _run_in(tmp_path, [a.replace("NAME", name) for a in _args(args, tmp_path)], mentions=f"{tmp_path / name}: {problem}")
 
 
 #: What standard input may hold for ``kgtools query -``, and the line that refuses it.
@@ -180,31 +198,6 @@ def test_the_text_of_a_query_given_as_its_name_gets_a_hint():
     assert _assert_one_line_error(result) == (
         "kgtools: error: unknown query 'SELECT * WHERE { ?s ?p ?o }': the text of a query is read from a .rq file, "
         "or from standard input with `-` (kgtools query - < q.rq)")
-
-
-#: RDF 1.2 triple terms, which OWL 2 cannot read: as an object, and behind the reifier syntax (rdf:reifies one).
-TRIPLE_TERMS = {
-    "said.ttl": b"<http://e/a> <http://e/says> <<( <http://e/b> <http://e/c> <http://e/d> )>> .\n",
-    "said.nt": b"<http://e/a> <http://e/says> <<( <http://e/b> <http://e/c> <http://e/d> )>> .\n",
-    "reified.ttl": b"<< <http://e/b> <http://e/c> <http://e/d> >> <http://e/source> <http://e/a> .\n",
-}
-
-
-@pytest.mark.parametrize("name", sorted(TRIPLE_TERMS))
-@pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_an_rdf_1_2_triple_term_is_refused_in_one_line(tmp_path, command, name):
-    """Every command, whether it reads its input into a store or triple by triple, names the file and the term."""
-    (tmp_path / name).write_bytes(TRIPLE_TERMS[name])
-    line = _run_in(tmp_path, [command, *_args(COMMANDS[command], tmp_path), "-i", str(tmp_path / name)],
-                   mentions=f"{tmp_path / name}: an RDF 1.2 triple term, <<( <http://e/b> <http://e/c> <http://e/d> )>>")
-    assert line.endswith("OWL 2 has no reading for one; kgtools reads RDF 1.1")
-
-
-@pytest.mark.parametrize("args", [["merge", "{w}/said.ttl", "--reason", "none"], ["align", "{w}/said.ttl"],
-                                  ["validate", "{w}/said.ttl", SMALL]], ids=["merge-other", "align-other", "validate"])
-def test_a_triple_term_to_merge_into_or_beside_another_input_is_refused(tmp_path, args):
-    (tmp_path / "said.ttl").write_bytes(TRIPLE_TERMS["said.ttl"])
-    _run_in(tmp_path, _args(args, tmp_path), mentions=f"{tmp_path / 'said.ttl'}: an RDF 1.2 triple term")
 
 
 #: Shapes files that would check nothing: a validation against them would pass whatever the data.
