@@ -47,7 +47,7 @@ def load(*paths: str | Path) -> Ontology:
     return Ontology.load(*paths)
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> object:
     if name not in _API:
         raise AttributeError(f"module 'kgtools' has no attribute {name!r}")
     import importlib
@@ -55,5 +55,6 @@ def __getattr__(name):
     return getattr(importlib.import_module(_API[name]), name)
 
 
-def __dir__():
-    return sorted([*globals(), *_API])
+def __dir__() -> list[str]:
+    # The public names and the module's own dunders: what a notebook's completion should offer.
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})

@@ -78,3 +78,19 @@ def test_the_layer_test_sees_an_upward_import(tmp_path):
 
 def test_the_root_holds_at_most_eight_modules():
     assert len([p for p in PACKAGE.glob("*.py") if p.name != "__init__.py"]) <= 8
+
+
+def test_the_package_offers_its_api_and_nothing_else():
+    """Every public name resolves to the function or class of its layer, and completion offers no more."""
+    import subprocess
+    import sys
+
+    import kgtools
+
+    assert {name for name in dir(kgtools) if not name.startswith("_")} == set(kgtools.__all__)
+    assert kgtools.validate is __import__("kgtools.checks.validate", fromlist=["validate"]).validate
+    assert all(callable(getattr(kgtools, name)) for name in kgtools.__all__)
+    # Importing the package loads none of its layers: they load when a name is first used.
+    script = "import sys, kgtools; print(sorted(m for m in sys.modules if m.startswith('kgtools')))"
+    assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True).stdout.strip() == "['kgtools']"
