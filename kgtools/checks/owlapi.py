@@ -84,8 +84,8 @@ def _link_full_collections_only() -> None:
 
     import _jpype
 
-    hook = _jpype._collect
-    if hook in gc.callbacks:
+    hook = getattr(_jpype, "_collect", None)  # JPype's own name for it: a JPype without it is left as it is
+    if hook is not None and hook in gc.callbacks:
         gc.callbacks[:] = [c for c in gc.callbacks if c is not hook] + [_on_full_collections(hook)]
 
 
