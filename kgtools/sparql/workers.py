@@ -130,14 +130,19 @@ def _keeper_main(conn, paths: list[Path]) -> None:
     from kgtools.ontology import refuse_empty  # and Ontology, loaded once here for every worker forked after
     from kgtools.sparql.query import serialize_result  # noqa: F401 -- the same
 
+    def parse(names: list[str]) -> ox.Store:
+        """The dataset in memory: each file in its named graph and in the default graph."""
+        parsed = ox.Store()
+        stores.load_files(parsed, paths, bulk=False, graphs=names)
+        refuse_empty(paths, parsed)
+        return parsed
+
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended workers are reaped by the kernel
     graph = None
     try:
         _, location, names = conn.recv()  # ("start", the built store or None, graph names); None: closed
         if location is None:
-            graph = ox.Store()
-            stores.load_files(graph, paths, bulk=False, graphs=names)
-            refuse_empty(paths, graph)
+            graph = parse(names)
     except (EOFError, TypeError):
         return
     except KgtoolsError as err:
@@ -156,12 +161,10 @@ def _keeper_main(conn, paths: list[Path]) -> None:
             continue
         if kind == "load":
             try:
-                parsed = ox.Store()
-                stores.load_files(parsed, paths, bulk=False, graphs=names)
+                location, graph = None, parse(names)
             except KgtoolsError as err:
                 conn.send(("failed", type(err).__name__, err.message))
                 continue
-            location, graph = None, parsed
             conn.send(("loaded", len(graph)))
             continue
         fd = recv_handle(conn)
