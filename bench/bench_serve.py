@@ -34,6 +34,8 @@ from pathlib import Path
 
 from timing import PeakMemory, tree_memory
 
+from kgtools import store as stores
+
 FLOOR = """import resource, sys, time
 import pyoxigraph as ox
 start = time.perf_counter()
@@ -92,14 +94,6 @@ def reads_store(pid: int, cache: Path) -> bool:
         except OSError:
             continue
     return False
-
-
-def wait_for_built_store(cache: Path, limit: float = 600) -> None:
-    """Wait until the detached builder a serve started has put a persistent store in place in ``cache``."""
-    deadline = time.monotonic() + limit
-    while not any((store / "kgtools-inputs.json").is_file() for store in cache.glob("[!.]*")):
-        assert time.monotonic() < deadline, f"no persistent store built in {cache}"
-        time.sleep(0.1)
 
 
 ASK = "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"
@@ -174,7 +168,8 @@ def first_answer(path: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         cache = Path(folder) / "kgtools" / "stores"  # empty: the first serve is cold
         memory = serve(path, cache, on_disk=False, later=False)
-        wait_for_built_store(cache)
+        # The detached builder that serve started puts the persistent store in place before the second serve.
+        assert stores.wait_for_store(stores.persistent_store([path], cache, stores.graph_names([path])))
         memory_again = serve(path, cache, on_disk=False, later=True)
     with tempfile.TemporaryDirectory() as folder:
         cache = Path(folder) / "kgtools" / "stores"
