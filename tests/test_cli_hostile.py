@@ -187,7 +187,7 @@ BAD_STDIN = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_STDIN))
-def test_a_bad_query_on_standard_input_is_refused_in_one_line(tmp_path, case):
+def test_a_bad_query_on_standard_input_is_refused_in_one_line(case):
     data, message = BAD_STDIN[case]
     result = CliRunner().invoke(main, ["query", "-"], input=data)
     assert _assert_one_line_error(result, mentions=message).startswith(f"kgtools: error: {message}")
